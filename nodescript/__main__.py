@@ -1,0 +1,3 @@
+from nodescript.cli import main
+
+main()

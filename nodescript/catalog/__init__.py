@@ -1,0 +1,113 @@
+"""The node catalogue: what each supported Blender version offers, as shipped JSON data.
+
+The JSON files in `data/` are generated from real bpy by `python -m nodescript.catalog.generate`
+(see that module for the schema) and checked against bpy by tests/blender/test_catalog_matches_bpy.py.
+Nothing here imports bpy: resolution and lint use only these files.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class SocketSpec:
+    identifier: str
+    name: str
+    type: str
+    default: object = None
+    min: float | None = None
+    max: float | None = None
+    enabled: bool = True
+    bl_idname: str = ""
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    identifier: str
+    type: str
+    default: object = None
+    array_length: int = 0
+    min: float | None = None
+    max: float | None = None
+    items: tuple[tuple[str, str], ...] = ()
+    readonly: bool = False
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    idname: str
+    ui_name: str
+    inputs: tuple[SocketSpec, ...]
+    outputs: tuple[SocketSpec, ...]
+    properties: dict[str, PropSpec]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str          # "4.2"
+    blender: str          # "4.2.23"
+    raw: dict
+
+    @functools.cached_property
+    def nodes(self) -> dict[str, NodeSpec]:
+        return {idname: _node_spec(idname, data) for idname, data in self.raw["nodes"].items()}
+
+    @property
+    def image_format(self) -> dict:
+        return self.raw.get("image_format", {})
+
+    @property
+    def file_output(self) -> dict:
+        return self.raw.get("file_output", {})
+
+    @property
+    def render_passes(self) -> dict[str, dict]:
+        return self.raw.get("render_passes", {})
+
+    @property
+    def version_tuple(self) -> tuple[int, int]:
+        major, minor = self.version.split(".")
+        return int(major), int(minor)
+
+
+def _socket_spec(data: dict) -> SocketSpec:
+    return SocketSpec(data["identifier"], data["name"], data["type"], data.get("default"),
+                      data.get("min"), data.get("max"), data.get("enabled", True),
+                      data.get("bl_idname", ""))
+
+
+def _prop_spec(identifier: str, data: dict) -> PropSpec:
+    items = tuple((i[0], i[1]) for i in data.get("items", ()))
+    return PropSpec(identifier, data["type"], data.get("default"), data.get("array_length", 0),
+                    data.get("min"), data.get("max"), items, data.get("readonly", False))
+
+
+def _node_spec(idname: str, data: dict) -> NodeSpec:
+    props = {k: _prop_spec(k, v) for k, v in data.get("properties", {}).items()}
+    return NodeSpec(idname, data.get("ui_name", idname),
+                    tuple(_socket_spec(s) for s in data.get("inputs", ())),
+                    tuple(_socket_spec(s) for s in data.get("outputs", ())), props)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+@functools.cache
+def supported_versions() -> tuple[str, ...]:
+    """Versions with a shipped catalogue, oldest first, e.g. ("4.2", "4.5", "5.0")."""
+    names = [p.stem.removeprefix("blender-") for p in DATA_DIR.glob("blender-*.json")]
+    return tuple(sorted(names, key=version_key))
+
+
+@functools.cache
+def load(version: str) -> Catalog:
+    path = DATA_DIR / f"blender-{version}.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return Catalog(version, raw.get("blender", version), raw)

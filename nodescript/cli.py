@@ -1,0 +1,171 @@
+"""The `nodescript` command line. Each command imports what it needs when it runs, so `lint` and
+`fmt` start fast (pre-commit runs them on every commit) and never load bpy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nodescript import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip().upper() for c in (text or "").split(",") if c.strip()]
+
+
+def expand_paths(paths: tuple[str, ...], exclude: list[str] = (), suffix: str = ".nodes") -> list[Path]:
+    """Files as given; folders searched for `*.nodes`, skipping hidden folders and excludes."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in sorted(path.rglob(f"*{suffix}")):
+                parts = file.relative_to(path).parts
+                if any(p.startswith(".") for p in parts[:-1]):
+                    continue
+                if any(file.match(pattern) for pattern in exclude):
+                    continue
+                found.append(file)
+        else:
+            found.append(path)
+    return found
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nodescript")
+def main() -> None:
+    """Blender compositor graphs as text: lint, format, draw and apply `.nodes` files.
+
+    Run `nodescript COMMAND --help` for each command, `nodescript rule CODE` for a rule's docs.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="How findings are printed.")
+@click.option("--select", help="Only these rule codes or prefixes, comma-separated (e.g. NS2,NS301).")
+@click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes in place (precision rules).")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary (text format).")
+def lint(paths, fmt, select, ignore, fix, quiet):
+    """Check `.nodes` files (or folders of them) for errors and risky settings.
+
+    Exit status: 0 when no error-severity finding, 1 when there is any (syntax errors included),
+    2 on usage errors. Configure rules in `[tool.nodescript]` of pyproject.toml; silence one line
+    with `# nodescript: ignore[CODE]`.
+    """
+    from nodescript.config import ConfigError, load_config
+    from nodescript.lint import lint_file
+    from nodescript.lint.report import render
+
+    try:
+        config = load_config().with_overrides(_codes(select), _codes(ignore))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    files = expand_paths(paths, config.exclude)
+    diags, errors = [], False
+    for file in files:
+        if fix:
+            from nodescript.lint.fixes import fix_file
+            fix_file(str(file), config)
+        result = lint_file(str(file), config)
+        diags += result.diagnostics
+        errors |= result.has_errors
+    text = render(diags, fmt, len(files))
+    if fmt == "text" and quiet:
+        text = "\n\n".join(d.render() for d in diags)
+    if text:
+        click.echo(text)
+    sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Change nothing; print a unified diff of the changes.")
+def fmt(paths, check, diff):
+    """Rewrite `.nodes` files in canonical form (idempotent; comments kept)."""
+    import difflib
+
+    from nodescript.diagnostics import NodescriptError, attach_source
+    from nodescript.fmt import format_source
+
+    changed, failed = [], False
+    for file in expand_paths(paths):
+        source = file.read_text(encoding="utf-8")
+        try:
+            formatted = format_source(source, str(file))
+        except NodescriptError as err:
+            for d in attach_source(err.diagnostics, {str(file): source}):
+                click.echo(d.render(), err=True)
+            failed = True
+            continue
+        if formatted == source:
+            continue
+        changed.append(file)
+        if diff:
+            click.echo("".join(difflib.unified_diff(source.splitlines(True), formatted.splitlines(True),
+                                                    f"{file} (original)", f"{file} (formatted)")), nl=False)
+        elif check:
+            click.echo(f"would reformat {file}")
+        else:
+            _write_atomic(file, formatted)
+            click.echo(f"reformatted {file}")
+    if failed:
+        sys.exit(EXIT_FINDINGS)
+    if changed and (check or diff):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.nodescript-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Picture to write: .svg, .png (need Graphviz) or .dot.")
+def graph(file, output):
+    """Draw a `.nodes` graph as SVG, PNG or Graphviz DOT."""
+    from nodescript.graphviz import GraphvizMissing, render
+    from nodescript.resolve import load_graph
+
+    out = Path(output)
+    if out.suffix.lower() not in (".svg", ".png", ".dot", ".gv"):
+        raise click.UsageError("the output must end in .svg, .png or .dot")
+    loaded = load_graph(file)
+    for d in loaded.diagnostics:
+        click.echo(d.render(), err=True)
+    if loaded.graph is None or any(d.is_error for d in loaded.diagnostics):
+        sys.exit(EXIT_FINDINGS)
+    try:
+        render(loaded.graph, out)
+    except GraphvizMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+def rule(code, show_all):
+    """Explain rule CODE (e.g. `nodescript rule NS201`), or list all rules."""
+    from nodescript.lint.registry import all_rules
+
+    rules = all_rules()
+    if code is None or show_all:
+        for r in rules.values():
+            click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<28} {r.summary}")
+        return
+    found = rules.get(code.upper())
+    if found is None:
+        raise click.UsageError(f"no rule {code}; `nodescript rule` lists them")
+    click.echo(f"# {found.code} {found.name} ({found.severity.value}"
+               f"{', fixable' if found.fixable else ''})\n\n{found.summary}\n\n{found.docs}")

@@ -1,0 +1,97 @@
+"""Findings with source positions, and how they are shown to people.
+
+Every problem nodescript reports, from a syntax error to a precision rule, is a Diagnostic that
+points at a Span of a source file. Spans are 1-based (line, column) like editors and compilers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Span:
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, file: str, line: int = 1, col: int = 1) -> Span:
+        return cls(file, line, col, line, col + 1)
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+    # Set by the loader so renderers can show the offending line without rereading files.
+    source_line: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        return f"{self.span.file}:{self.span.line}:{self.span.col}"
+
+    def render(self) -> str:
+        """`file:line:col: error[NS101]: message`, the source line, a caret, and any help."""
+        head = f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}"
+        lines = [head]
+        if self.source_line is not None:
+            text = self.source_line.rstrip("\n")
+            width = 1
+            if self.span.end_line == self.span.line:
+                width = max(1, self.span.end_col - self.span.col)
+            width = min(width, max(1, len(text) - self.span.col + 1))
+            lines.append(f"  {text}")
+            lines.append("  " + " " * (self.span.col - 1) + "^" * width)
+        if self.help:
+            lines.append(f"  help: {self.help}")
+        return "\n".join(lines)
+
+
+class NodescriptError(Exception):
+    """One or more error diagnostics that stop a command."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.render() for d in diagnostics))
+
+
+def did_you_mean(word: str, choices, n: int = 1) -> str | None:
+    """'did you mean `X`?' text for the closest choice, compared case-insensitively."""
+    by_folded = {}
+    for choice in choices:
+        by_folded.setdefault(choice.lower(), choice)
+    close = difflib.get_close_matches(word.lower(), list(by_folded), n=n, cutoff=0.6)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"`{by_folded[c]}`" for c in close) + "?"
+
+
+def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diagnostic]:
+    """Copy each diagnostic with its source line filled in from `sources` (path -> text)."""
+    out = []
+    for d in diags:
+        text = sources.get(d.span.file)
+        line = None
+        if text is not None:
+            rows = text.splitlines()
+            if 1 <= d.span.line <= len(rows):
+                line = rows[d.span.line - 1]
+        out.append(Diagnostic(d.code, d.severity, d.message, d.span, d.help, line))
+    return out

@@ -1,0 +1,164 @@
+"""Canonical formatting of `.nodes` files: one layout, idempotent, comments kept.
+
+Layout: one statement per line, node kinds in their canonical spelling, 4-space indented blocks,
+at most one blank line kept between statements, lines over MAX_WIDTH broken at `->` or between
+arguments. Comments inside a statement that is re-laid-out move to just above it; a comment at the
+end of a statement's last line stays there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nodescript import vocabulary
+from nodescript.syntax import ast
+from nodescript.syntax.parser import parse
+
+MAX_WIDTH = 100
+INDENT = "    "
+_BARE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def format_source(source: str, path: str = "<string>") -> str:
+    """Raises NodescriptError on syntax errors (nothing to format)."""
+    module = parse(source, path)
+    return _Formatter(module).run()
+
+
+class _Formatter:
+    def __init__(self, module: ast.Module):
+        self.comments = sorted(module.comments, key=lambda c: (c.span.line, c.span.col))
+        self.module = module
+        self.source_lines = module.source.splitlines()
+
+    def run(self) -> str:
+        out: list[str] = []
+        self._items(self.module.statements, "", out, end_line=10**9)
+        text = "\n".join(out).strip("\n")
+        return text + "\n" if text else ""
+
+    # --- comment placement --------------------------------------------------
+    def _take_comments(self, before_line: int) -> list[ast.Comment]:
+        taken = [c for c in self.comments if c.span.line < before_line]
+        self.comments = [c for c in self.comments if c.span.line >= before_line]
+        return taken
+
+    def _take_trailing(self, line: int) -> ast.Comment | None:
+        for c in self.comments:
+            if c.span.line == line:
+                self.comments.remove(c)
+                return c
+        return None
+
+    def _blank_before(self, line: int) -> bool:
+        return line >= 2 and not self.source_lines[line - 2].strip()
+
+    def _items(self, items, indent: str, out: list[str], end_line: int) -> None:
+        first = True
+        for item in items:
+            leading = self._take_comments(item.span.line)
+            start = leading[0].span.line if leading else item.span.line
+            if not first and self._blank_before(start):
+                out.append("")
+            first = False
+            out.extend(indent + c.text for c in leading)
+            inner = [c for c in self.comments if c.span.line < item.span.end_line]
+            self.comments = [c for c in self.comments if c not in inner]
+            out.extend(indent + c.text for c in inner)       # hoisted from inside the statement
+            lines = self._statement(item, indent)
+            trailing = self._take_trailing(item.span.end_line)
+            if trailing is not None:
+                lines[-1] += "  " + trailing.text
+            out.extend(lines)
+        rest = self._take_comments(end_line)
+        if rest and out and self._blank_before(rest[0].span.line):
+            out.append("")
+        out.extend(indent + c.text for c in rest)
+
+    # --- statements -------------------------------------------------------------
+    def _statement(self, stmt, indent: str) -> list[str]:
+        if isinstance(stmt, ast.Target):
+            high = f'..{_string(stmt.high)}' if stmt.high else ""
+            return [f"{indent}target {_string(stmt.low)}{high}"]
+        if isinstance(stmt, ast.Use):
+            return [f"{indent}use {_string(stmt.path)}"]
+        if isinstance(stmt, ast.SceneBlock):
+            return self._scene(stmt, indent)
+        if isinstance(stmt, ast.GroupDef):
+            return self._group(stmt, indent)
+        if isinstance(stmt, ast.NodeStmt):
+            return _node_stmt(stmt, indent)
+        if isinstance(stmt, ast.Setting):
+            return [f"{indent}{'.'.join(stmt.key)} = {value(stmt.value)}"]
+        return _chain(stmt, indent)
+
+    def _scene(self, block: ast.SceneBlock, indent: str) -> list[str]:
+        out = [f"{indent}scene {{"]
+        self._items(block.settings, indent + INDENT, out, block.span.end_line)
+        out.append(f"{indent}}}")
+        return out
+
+    def _group(self, group: ast.GroupDef, indent: str) -> list[str]:
+        params = lambda ps: ", ".join(p.name + (f": {p.type}" if p.type else "") for p in ps)
+        out = [f"{indent}group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"]
+        self._items(group.body, indent + INDENT, out, group.span.end_line)
+        out.append(f"{indent}}}")
+        return out
+
+
+def _node_stmt(stmt: ast.NodeStmt, indent: str) -> list[str]:
+    head = f"{indent}{stmt.name} = "
+    one_line = head + call(stmt.call)
+    if len(one_line) <= MAX_WIDTH:
+        return [one_line]
+    lines = [f"{head}{_kind(stmt.call.kind)}("]
+    lines += [f"{indent}{INDENT}{a.name}={value(a.value)}," for a in stmt.call.args]
+    return lines + [f"{indent})"]
+
+
+def _chain(chain: ast.Chain, indent: str) -> list[str]:
+    parts = [element(e) for e in chain.elements]
+    one_line = indent + " -> ".join(parts)
+    if len(one_line) <= MAX_WIDTH:
+        return [one_line]
+    return [indent + parts[0]] + [f"{indent}{INDENT}-> {p}" for p in parts[1:]]
+
+
+def element(elem) -> str:
+    if isinstance(elem, ast.InlineNode):
+        return call(elem.call) + (f" as {elem.alias}" if elem.alias else "")
+    return elem.node + (socket(elem.socket) if elem.socket else "")
+
+
+def socket(ref: ast.SocketRef) -> str:
+    if isinstance(ref.key, int):
+        return f"[{ref.key}]"
+    return f".{ref.key}" if _BARE_NAME.match(ref.key) else f".{_string(ref.key)}"
+
+
+def call(c: ast.NodeCall) -> str:
+    return f"{_kind(c.kind)}({', '.join(f'{a.name}={value(a.value)}' for a in c.args)})"
+
+
+def _kind(kind: str) -> str:
+    canonical = vocabulary.find_kind(kind)
+    return canonical if canonical and canonical not in vocabulary.STRUCTURAL_KINDS else kind
+
+
+def value(v: ast.Value) -> str:
+    if isinstance(v, ast.Number):
+        return v.text
+    if isinstance(v, ast.String):
+        return _string(v.value)
+    if isinstance(v, ast.Bool):
+        return "true" if v.value else "false"
+    if isinstance(v, ast.Ident):
+        return v.name
+    if isinstance(v, ast.Tuple):
+        return "(" + ", ".join(value(i) for i in v.items) + ")"
+    return "[" + ", ".join(value(i) for i in v.items) + "]"
+
+
+def _string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'

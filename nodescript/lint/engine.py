@@ -1,0 +1,62 @@
+"""Run resolution and every enabled rule on one file; apply config and inline suppressions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nodescript import ir
+from nodescript.config import Config
+from nodescript.diagnostics import Diagnostic, attach_source
+from nodescript.lint.context import LintContext
+from nodescript.lint.registry import all_rules
+from nodescript.resolve import load_graph
+
+# `# nodescript: ignore[NS201, NS302]` or `# nodescript: ignore` (every code) on the finding's line.
+SUPPRESSION = re.compile(r"#\s*nodescript:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
+
+
+@dataclass
+class LintResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    graph: ir.Graph | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+def lint_file(path: str, config: Config | None = None) -> LintResult:
+    return lint_source(None, path, config)
+
+
+def lint_source(source: str | None, path: str, config: Config | None = None) -> LintResult:
+    config = config or Config()
+    loaded = load_graph(path, source)
+    graph, diags = loaded.graph, loaded.diagnostics
+    if graph is not None and not any(d.is_error for d in diags):
+        diags = diags + attach_source(run_rules(graph, config), loaded.sources)
+    kept = [d for d in diags if config.enabled(d.code) and not _suppressed(d)]
+    return LintResult(path, kept, graph)
+
+
+def run_rules(graph: ir.Graph, config: Config) -> list[Diagnostic]:
+    ctx = LintContext(graph)
+    found = []
+    for code, rule in all_rules().items():
+        if rule.check is None or not config.enabled(code):
+            continue
+        for f in rule.check(ctx):
+            found.append(Diagnostic(code, f.severity or rule.severity, f.message, f.span, f.help))
+    return sorted(found, key=lambda d: (d.span.file, d.span.line, d.span.col))
+
+
+def _suppressed(d: Diagnostic) -> bool:
+    if d.source_line is None or d.code == "NS001":
+        return False
+    match = SUPPRESSION.search(d.source_line)
+    if match is None:
+        return False
+    codes = match.group(1)
+    return codes is None or d.code in {c.strip() for c in codes.split(",")}

@@ -1,0 +1,5 @@
+"""Rule modules. Each registers its rules on import."""
+
+
+def load_all() -> None:
+    from nodescript.lint.rules import resolution, structural  # noqa: F401

@@ -1,0 +1,114 @@
+"""Structural rules (NS2xx): graphs that build but do not do what their author meant."""
+
+from __future__ import annotations
+
+from nodescript.diagnostics import Severity
+from nodescript.lint.context import LintContext
+from nodescript.lint.registry import Finding, rule
+
+OUTPUT_KINDS = frozenset({"FileOutput", "Composite", "Viewer", "SplitViewer", "Frame"})
+
+
+@rule("NS201", "unused-node", Severity.WARNING, "A node whose result goes nowhere.")
+def unused_node(ctx: LintContext):
+    """## What it does
+    Finds nodes that have outputs but none of them is linked.
+
+    ## Why is this bad?
+    The node costs compositing time and does nothing; often a link was forgotten.
+
+    ## Example
+    ```
+    rl = RenderLayers()
+    blur = Blur()
+    rl.Image -> Composite()
+    ```
+
+    ## Use instead
+    ```
+    rl = RenderLayers()
+    rl.Image -> Blur() -> Composite()
+    ```
+    """
+    for graph in ctx.graphs():
+        used = {link.from_node for link in graph.links}
+        for node in graph.nodes.values():
+            if node.kind in OUTPUT_KINDS or node.name in used or node.kind == "Reroute":
+                continue
+            yield Finding(f"{node.kind} `{node.name}` is not linked to anything downstream", node.span)
+
+
+@rule("NS202", "unlinked-output", Severity.WARNING, "An output node with nothing linked into it.")
+def unlinked_output(ctx: LintContext):
+    """## What it does
+    Finds File Output, Composite and Viewer nodes without any input link.
+
+    ## Why is this bad?
+    A File Output with no inputs writes nothing, and a Composite without input renders black.
+
+    ## Example
+    ```
+    out = FileOutput(path="//depth/")
+    ```
+
+    ## Use instead
+    ```
+    out = FileOutput(path="//depth/")
+    rl.Depth -> out.depth
+    ```
+    """
+    for graph in ctx.graphs():
+        linked = {link.to_node for link in graph.links}
+        for node in graph.nodes.values():
+            if node.kind in OUTPUT_KINDS - {"Frame"} and node.name not in linked:
+                yield Finding(f"{node.kind} `{node.name}` has nothing linked into it", node.span)
+
+
+@rule("NS203", "no-output", Severity.WARNING, "A graph with nodes but no output node.")
+def no_output(ctx: LintContext):
+    """## What it does
+    Reports a compositor graph that has nodes but no File Output, Composite or Viewer.
+
+    ## Why is this bad?
+    Nothing the graph computes is written or shown.
+
+    ## Example
+    ```
+    rl = RenderLayers()
+    rl.Depth -> MapValue(size=0.1)
+    ```
+
+    ## Use instead
+    ```
+    rl.Depth -> MapValue(size=0.1) -> FileOutput(path="//depth/")
+    ```
+    """
+    graph = ctx.graph
+    if graph.nodes and not any(n.kind in OUTPUT_KINDS - {"Frame"} for n in graph.nodes.values()):
+        first = next(iter(graph.nodes.values()))
+        yield Finding("the graph has no output node: nothing it computes is written", first.span)
+
+
+@rule("NS204", "unused-group", Severity.INFO, "A node group that is defined but never used.")
+def unused_group(ctx: LintContext):
+    """## What it does
+    Finds `group` definitions that no node instantiates.
+
+    ## Why is this bad?
+    Dead definitions make files harder to read; `apply` still creates the group in the .blend.
+
+    ## Example
+    ```
+    group Meters(d: float) -> (m: float) { d -> m }
+    ```
+
+    ## Use instead
+    ```
+    group Meters(d: float) -> (m: float) { d -> m }
+    meters = Meters()
+    ```
+    """
+    used = {n.group for g in ctx.graphs() for n in g.nodes.values() if n.group}
+    for name, group in ctx.graph.groups.items():
+        if name not in used:
+            yield Finding(f"group `{name}` is never used", group.span)

@@ -1,0 +1,484 @@
+"""AST -> IR: names, kinds, settings, sockets and links checked against every target version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nodescript import ir, vocabulary
+from nodescript.catalog import SocketSpec
+from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
+from nodescript.resolve import codes
+from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output
+from nodescript.resolve.program import load_program
+from nodescript.resolve.scene import resolve_scene
+from nodescript.resolve.targets import resolve_targets
+from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
+from nodescript.syntax import ast
+
+# Setting names every node accepts, handled by nodescript itself.
+COMMON_ARGS = ("label", "preview", "inputs")
+# Enum properties whose items depend on the scene (view layer names): any name is accepted.
+SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
+CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
+GROUP_SOCKET_TYPES = {"float": "VALUE", "value": "VALUE", "color": "RGBA", "colour": "RGBA",
+                      "rgba": "RGBA", "vector": "VECTOR", "int": "INT", "bool": "BOOLEAN"}
+
+
+@dataclass
+class Loaded:
+    graph: ir.Graph | None            # None after syntax errors
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]           # every file read (path -> text), for showing source lines
+
+
+def load_graph(path: str, source: str | None = None) -> Loaded:
+    """Read, include, parse and resolve one `.nodes` file (or `source` as if it were that file)."""
+    program = load_program(path, source)
+    if any(d.code == codes.SYNTAX for d in program.diagnostics):
+        return Loaded(None, attach_source(program.diagnostics, program.sources), program.sources)
+    diags = list(program.diagnostics)
+    graph = _Resolver(path, diags).run(program.statements)
+    return Loaded(graph, attach_source(_dedupe(diags), program.sources), program.sources)
+
+
+def compile_source(source: str, path: str = "<string>") -> Loaded:
+    return load_graph(path, source)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.message, d.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return sorted(out, key=lambda d: (d.span.file, d.span.line, d.span.col))
+
+
+class _Resolver:
+    def __init__(self, path: str, diags: list[Diagnostic]):
+        self.path = path
+        self.diags = diags
+
+    def error(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diags.append(Diagnostic(code, Severity.ERROR, message, span, help))
+
+    def run(self, statements: list[ast.Statement]) -> ir.Graph:
+        targets = resolve_targets([s for s in statements if isinstance(s, ast.Target)], self)
+        graph = ir.Graph(self.path, targets)
+        for stmt in statements:
+            if isinstance(stmt, ast.SceneBlock):
+                graph.scene.extend(resolve_scene(stmt, targets, graph.scene, self))
+            elif isinstance(stmt, ast.GroupDef):
+                self._group(stmt, graph)
+        body = [s for s in statements if isinstance(s, (ast.NodeStmt, ast.Chain))]
+        _GraphBuilder(self, graph, graph.groups, None).build(body)
+        return graph
+
+    def _group(self, stmt: ast.GroupDef, graph: ir.Graph) -> None:
+        if stmt.name in graph.groups or vocabulary.find_kind(stmt.name):
+            self.error(codes.DUPLICATE_NAME, f"group `{stmt.name}` is already defined", stmt.span)
+            return
+        iface = {}
+        inputs = [self._group_socket(p, iface, ir.GROUP_INPUT) for p in stmt.inputs]
+        outputs = [self._group_socket(p, iface, ir.GROUP_OUTPUT) for p in stmt.outputs]
+        body = ir.Graph(self.path, graph.targets)
+        group = ir.Group(stmt.name, [s for s in inputs if s], [s for s in outputs if s], body, stmt.span)
+        _GraphBuilder(self, body, graph.groups, (group, iface)).build(list(stmt.body))
+        graph.groups[stmt.name] = group
+
+    def _group_socket(self, param: ast.Param, iface: dict, side: str) -> ir.GroupSocket | None:
+        type_ = GROUP_SOCKET_TYPES.get((param.type or "float").lower())
+        if type_ is None:
+            self.error(codes.BAD_GROUP, f"unknown socket type `{param.type}`", param.span,
+                       did_you_mean(param.type or "", GROUP_SOCKET_TYPES))
+            return None
+        if param.name in iface:
+            self.error(codes.DUPLICATE_NAME, f"`{param.name}` is already a socket of this group",
+                       param.span)
+            return None
+        iface[param.name] = side
+        return ir.GroupSocket(param.name, type_)
+
+
+class _GraphBuilder:
+    """Builds one graph body (the scene's tree or a group's) statement by statement."""
+
+    def __init__(self, resolver: _Resolver, graph: ir.Graph, groups: dict[str, ir.Group],
+                 interface: tuple[ir.Group, dict[str, str]] | None):
+        self.r = resolver
+        self.graph = graph
+        self.groups = groups
+        self.interface = interface
+        self.broken: set[str] = set()        # names whose definition failed: no follow-up errors
+        self.reserved: set[str] = set()
+        self.kind_counts: dict[str, int] = {}
+        self.linked_inputs: dict[tuple[str, str, int], ir.Link] = {}
+
+    # --- statements -----------------------------------------------------------
+    def build(self, body: list) -> None:
+        self.reserved = self._explicit_names(body)
+        for stmt in body:
+            if isinstance(stmt, ast.NodeStmt):
+                self._declare(stmt.name, stmt.call, stmt.name_span, anonymous=False)
+            else:
+                self._chain(stmt)
+        self._check_cycles()
+
+    @staticmethod
+    def _explicit_names(body: list) -> set[str]:
+        names = set()
+        for stmt in body:
+            if isinstance(stmt, ast.NodeStmt):
+                names.add(stmt.name)
+            else:
+                names.update(e.alias for e in stmt.elements if isinstance(e, ast.InlineNode) and e.alias)
+        return names
+
+    def _auto_name(self, kind: str) -> str:
+        # Deterministic names for inline nodes: stable across runs, independent of line numbers.
+        while True:
+            self.kind_counts[kind] = self.kind_counts.get(kind, 0) + 1
+            name = f"{kind}_{self.kind_counts[kind]}"
+            if name not in self.reserved and name not in self.graph.nodes:
+                return name
+
+    def _chain(self, chain: ast.Chain) -> None:
+        ends = [self._element(e) for e in chain.elements]
+        for (src, src_socket), (dst, dst_socket), elem in zip(ends, ends[1:], chain.elements[1:]):
+            if src is None or dst is None:
+                continue
+            self._link(src, src_socket, dst, dst_socket, elem.span)
+
+    def _element(self, elem) -> tuple[str | None, ast.SocketRef | None]:
+        if isinstance(elem, ast.InlineNode):
+            name = elem.alias or self._auto_name(elem.call.kind)
+            ok = self._declare(name, elem.call, elem.span, anonymous=elem.alias is None)
+            return (name if ok else None), None
+        if self.interface and elem.node in self.interface[1]:
+            return elem.node, elem.socket
+        if elem.node in self.broken:
+            return None, None
+        if elem.node not in self.graph.nodes:
+            help = did_you_mean(elem.node, list(self.graph.nodes))
+            later = " (it is defined later: define nodes before linking them)" \
+                if elem.node in self.reserved else ""
+            self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is not defined{later}", elem.span, help)
+            return None, None
+        return elem.node, elem.socket
+
+    # --- nodes ----------------------------------------------------------------
+    def _declare(self, name: str, call: ast.NodeCall, span: Span, anonymous: bool) -> bool:
+        if name in self.graph.nodes or (self.interface and name in self.interface[1]):
+            self.r.error(codes.DUPLICATE_NAME, f"`{name}` is already defined", span)
+            self.broken.add(name)
+            return False
+        kind = self._kind(call)
+        if kind is None:
+            self.broken.add(name)
+            return False
+        node = ir.Node(name, kind, {}, call.span, anonymous=anonymous)
+        if kind in self.groups:
+            node.kind, node.group = "Group", kind
+        node.args = {a.name: plain(a.value) for a in call.args}
+        self._bind(node, call)
+        self.graph.nodes[name] = node
+        return True
+
+    def _kind(self, call: ast.NodeCall) -> str | None:
+        if call.kind in self.groups:
+            return call.kind
+        kind = vocabulary.find_kind(call.kind)
+        if kind is None or kind in vocabulary.STRUCTURAL_KINDS:
+            help = did_you_mean(call.kind, vocabulary.all_kinds() + list(self.groups))
+            self.r.error(codes.UNKNOWN_NODE, f"unknown node type `{call.kind}`", call.kind_span, help)
+            return None
+        if kind == "RenderLayers" and self.interface:
+            self.r.error(codes.BAD_GROUP, "Render Layers can only be in the scene's compositor, "
+                         "not inside a group", call.kind_span)
+            return None
+        missing = [v for v in self.graph.targets if vocabulary.spec_for(kind, v) is None]
+        if missing:
+            self.r.error(codes.NOT_IN_TARGET, f"`{kind}` is not available in Blender "
+                         f"{', '.join(missing)} (targets: {', '.join(self.graph.targets)})",
+                         call.kind_span)
+            return None
+        return kind
+
+    def _bind(self, node: ir.Node, call: ast.NodeCall) -> None:
+        for version in self.graph.targets:
+            if node.group:
+                node.bindings[version] = ir.NodeBinding("CompositorNodeGroup",
+                                                        properties={"node_tree": node.group})
+            elif node.kind == FILE_OUTPUT:
+                node.bindings[version] = resolve_file_output(call, version, self.r)
+            else:
+                spec, emulated = vocabulary.spec_for(node.kind, version)
+                node.bindings[version] = ir.NodeBinding(spec.idname, emulated)
+        if node.kind == FILE_OUTPUT:
+            return
+        self._common_args(node, call)
+        for arg in call.args:
+            if arg.name not in COMMON_ARGS:
+                self._setting(node, arg)
+
+    def _common_args(self, node: ir.Node, call: ast.NodeCall) -> None:
+        for arg in call.args:
+            if arg.name in ("label",) and not isinstance(arg.value, ast.String):
+                self.r.error(codes.BAD_VALUE, "label takes a string", arg.value.span)
+            elif arg.name == "preview" and not isinstance(arg.value, ast.Bool):
+                self.r.error(codes.BAD_VALUE, "preview takes true or false", arg.value.span)
+            elif arg.name == "inputs":
+                self._positional_inputs(node, arg)
+
+    def _positional_inputs(self, node: ir.Node, arg: ast.Arg) -> None:
+        values = arg.value.items if isinstance(arg.value, ast.Tuple) else (arg.value,)
+        for version in self.graph.targets:
+            sockets = self.sockets(node, version, "inputs")
+            if len(values) > len(sockets):
+                self.r.error(codes.BAD_VALUE, f"{node.kind} has {len(sockets)} inputs in Blender "
+                             f"{version}, not {len(values)}", arg.value.span)
+                continue
+            for index, value in enumerate(values):
+                if isinstance(value, ast.Ident) and value.name == "_":
+                    continue
+                self._socket_value(node, version, sockets[index], value)
+
+    def _setting(self, node: ir.Node, arg: ast.Arg) -> None:
+        found_in = []
+        for version in self.graph.targets:
+            if self._setting_in(node, arg, version):
+                found_in.append(version)
+        if found_in:
+            missing = [v for v in self.graph.targets if v not in found_in]
+            if missing:
+                self.r.error(codes.NOT_IN_TARGET, f"`{arg.name}` is not a setting of {node.kind} in "
+                             f"Blender {', '.join(missing)}", arg.span)
+            return
+        choices = self._setting_names(node)
+        self.r.error(codes.UNKNOWN_SETTING, f"{node.kind} has no setting `{arg.name}`", arg.span,
+                     did_you_mean(arg.name, choices) or _listing(choices))
+
+    def _setting_in(self, node: ir.Node, arg: ast.Arg, version: str) -> bool:
+        spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
+        wanted = vocabulary.fold(arg.name)
+        if spec is not None:
+            for prop in spec.properties.values():
+                if vocabulary.fold(prop.identifier) == wanted and not prop.readonly:
+                    self._property_value(node, version, prop, arg)
+                    return True
+        index = vocabulary.find_socket(self.sockets(node, version, "inputs"), arg.name)
+        if index is None:
+            return False
+        self._socket_value(node, version, self.sockets(node, version, "inputs")[index], arg.value)
+        return True
+
+    def _property_value(self, node, version, prop, arg) -> None:
+        what = f"{node.kind}.{arg.name}"
+        if prop.type == "ENUM" and prop.identifier in SCENE_DEPENDENT_ENUMS:
+            node.bindings[version].properties[prop.identifier] = str(plain(arg.value))
+            return
+        if prop.type == "POINTER":   # a datablock by name (another scene, an image, ...)
+            node.bindings[version].properties[prop.identifier] = str(plain(arg.value))
+            return
+        try:
+            node.bindings[version].properties[prop.identifier] = for_property(arg.value, prop, what)
+        except ValueError_ as exc:
+            self.r.error(codes.BAD_VALUE, str(exc), arg.value.span, exc.help)
+
+    def _socket_value(self, node, version, socket: SocketSpec, value: ast.Value) -> None:
+        try:
+            converted = for_socket(value, socket, f"{node.kind} input `{socket.name}`")
+        except ValueError_ as exc:
+            self.r.error(codes.BAD_VALUE, str(exc), value.span, exc.help)
+            return
+        node.bindings[version].inputs[socket.identifier] = converted
+
+    def _setting_names(self, node: ir.Node) -> list[str]:
+        names = set(COMMON_ARGS)
+        for version in self.graph.targets:
+            spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
+            if spec:
+                names.update(p.identifier for p in spec.properties.values() if not p.readonly)
+            names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
+                         for s in self.sockets(node, version, "inputs"))
+        return sorted(names)
+
+    # --- sockets --------------------------------------------------------------
+    def sockets(self, node: ir.Node, version: str, side: str) -> tuple[SocketSpec, ...]:
+        if node.group:
+            group = self.groups[node.group]
+            return _interface_sockets(group.inputs if side == "inputs" else group.outputs)
+        if node.kind == FILE_OUTPUT and side == "inputs":
+            slots = [link for link in self.graph.links_into(node.name)]
+            return tuple(SocketSpec(l.to_socket, l.to_socket, l.bindings[version][0].type)
+                         for l in slots if version in l.bindings)
+        return getattr(vocabulary.spec_for(node.kind, version)[0], side)
+
+    def _interface_sockets_of(self, name: str, side: str) -> tuple[SocketSpec, ...]:
+        group, iface = self.interface
+        # The Group Input node's *outputs* are the group's inputs, and the other way round.
+        sockets = group.inputs if iface[name] == ir.GROUP_INPUT else group.outputs
+        return _interface_sockets([s for s in sockets if s.name == name])
+
+    def _endpoint_socket(self, name: str, ref: ast.SocketRef | None, version: str, side: str,
+                         span: Span) -> SocketSpec | None | str:
+        """The socket on `side` of node `name`, or an error string."""
+        if self.interface and name in self.interface[1]:
+            sockets = self._interface_sockets_of(name, side)
+            return sockets[0] if sockets else "missing"
+        node = self.graph.nodes[name]
+        sockets = self.sockets(node, version, side)
+        if ref is not None:
+            index = vocabulary.find_socket(sockets, ref.key, kind=node.kind, version=version)
+            return sockets[index] if index is not None else "unknown"
+        taken = set()
+        if side == "inputs":
+            taken = {i for (n, v, i) in self.linked_inputs if n == name and v == version}
+            binding = node.bindings[version]
+            taken |= {i for i, s in enumerate(sockets) if s.identifier in binding.inputs}
+        index = vocabulary.main_socket(sockets, taken)
+        return sockets[index] if index is not None else "ambiguous"
+
+    # --- links ----------------------------------------------------------------
+    def _link(self, src: str, src_ref, dst: str, dst_ref, span: Span) -> None:
+        dst_node = self.graph.nodes.get(dst)
+        if dst_node is not None and dst_node.kind == FILE_OUTPUT:
+            self._link_file_output(src, src_ref, dst_node, dst_ref, span)
+            return
+        link = ir.Link(src, "", dst, "", span)
+        for version in self.graph.targets:
+            pair = self._link_sockets(src, src_ref, dst, dst_ref, version, span)
+            if pair is None:
+                return
+            link.bindings[version] = pair
+        newest = link.bindings[self.graph.targets[-1]]
+        link.from_socket, link.to_socket = _socket_label(src_ref, newest[0]), _socket_label(dst_ref, newest[1])
+        if not self._claim_input(link, span):
+            return
+        self.graph.links.append(link)
+
+    def _link_sockets(self, src, src_ref, dst, dst_ref, version, span):
+        out = self._endpoint_socket(src, src_ref, version, "outputs", span)
+        into = self._endpoint_socket(dst, dst_ref, version, "inputs", span)
+        for end, name, ref, side in ((out, src, src_ref, "outputs"), (into, dst, dst_ref, "inputs")):
+            if isinstance(end, str):
+                self._socket_error(end, name, ref, side, version, span)
+                return None
+        if not _compatible(out.type, into.type):
+            self.r.error(codes.INCOMPATIBLE_LINK, f"cannot link {out.type.lower()} socket "
+                         f"`{src}.{out.name}` to {into.type.lower()} socket `{dst}.{into.name}`", span)
+            return None
+        return (self._binding_of(src, out, version, "outputs"),
+                self._binding_of(dst, into, version, "inputs"))
+
+    def _binding_of(self, name: str, sock: SocketSpec, version: str, side: str) -> ir.SocketBinding:
+        if self.interface and name in self.interface[1]:
+            group, _ = self.interface
+            pool = group.inputs if side == "outputs" else group.outputs
+            index = [s.name for s in pool].index(sock.name)
+            return ir.SocketBinding(index, sock.identifier, sock.name, sock.type)
+        sockets = self.sockets(self.graph.nodes[name], version, side)
+        index = next(i for i, s in enumerate(sockets) if s.identifier == sock.identifier)
+        return ir.SocketBinding(index, sock.identifier, sock.name, sock.type)
+
+    def _socket_error(self, problem, name, ref, side, version, span) -> None:
+        where = ref.span if ref is not None else span
+        if problem == "unknown":
+            node = self.graph.nodes[name]
+            names = [s.name for s in self.sockets(node, version, side)]
+            in_other = [v for v in self.graph.targets if v != version and not isinstance(
+                self._endpoint_socket(name, ref, v, side, span), str)]
+            if in_other:
+                self.r.error(codes.NOT_IN_TARGET, f"{node.kind} has no {side[:-1]} `{ref.key}` in "
+                             f"Blender {version}", where)
+                return
+            self.r.error(codes.UNKNOWN_SOCKET, f"{node.kind} `{name}` has no {side[:-1]} `{ref.key}`",
+                         where, did_you_mean(str(ref.key), names) or _listing(names))
+        elif problem == "ambiguous":
+            node = self.graph.nodes[name]
+            names = [s.name for s in self.sockets(node, version, side) if s.enabled]
+            self.r.error(codes.AMBIGUOUS_SOCKET, f"say which {side[:-1]} of `{name}` to use: "
+                         f"{node.kind} has {_listing(names, plain=True)}", span,
+                         f"write `{name}.{_quote(names[0])}`" if names else None)
+        else:
+            self.r.error(codes.UNKNOWN_SOCKET, f"group socket `{name}` cannot be used here", where)
+
+    def _claim_input(self, link: ir.Link, span: Span) -> bool:
+        for version, (_, into) in link.bindings.items():
+            key = (link.to_node, version, into.index)
+            if key in self.linked_inputs:
+                first = self.linked_inputs[key]
+                self.r.error(codes.INPUT_LINKED_TWICE, f"input `{link.to_node}.{into.name}` is already "
+                             f"linked from `{first.from_node}` (line {first.span.line})", span)
+                return False
+        for version, (_, into) in link.bindings.items():
+            self.linked_inputs[(link.to_node, version, into.index)] = link
+        return True
+
+    def _link_file_output(self, src, src_ref, node: ir.Node, dst_ref, span) -> None:
+        if dst_ref is not None and isinstance(dst_ref.key, int):
+            self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
+                         f"`{node.name}.\"name\"`", dst_ref.span)
+            return
+        link = ir.Link(src, "", node.name, "", span)
+        slots = [l.to_socket for l in self.graph.links_into(node.name)]
+        for version in reversed(self.graph.targets):
+            out = self._endpoint_socket(src, src_ref, version, "outputs", span)
+            if isinstance(out, str):
+                self._socket_error(out, src, src_ref, "outputs", version, span)
+                return
+            # Unnamed slots take the source socket's name in the newest target: one name everywhere.
+            link.to_socket = link.to_socket or (dst_ref.key if dst_ref is not None else out.name)
+            index = slots.index(link.to_socket) if link.to_socket in slots else len(slots)
+            link.bindings[version] = (self._binding_of(src, out, version, "outputs"),
+                                      ir.SocketBinding(index, link.to_socket, link.to_socket, out.type))
+        link.bindings = {v: link.bindings[v] for v in self.graph.targets}
+        link.from_socket = _socket_label(src_ref, link.bindings[self.graph.targets[-1]][0])
+        if self._claim_input(link, span):
+            self.graph.links.append(link)
+
+    # --- cycles ---------------------------------------------------------------
+    def _check_cycles(self) -> None:
+        edges: dict[str, list[ir.Link]] = {}
+        for link in self.graph.links:
+            edges.setdefault(link.from_node, []).append(link)
+        state: dict[str, int] = {}      # 1 = on the current path, 2 = done
+
+        def visit(name: str) -> bool:
+            state[name] = 1
+            for link in edges.get(name, ()):
+                nxt = link.to_node
+                if state.get(nxt) == 1:
+                    self.r.error(codes.CYCLE, f"this link closes a cycle: `{link.to_node}` feeds "
+                                 f"`{link.from_node}`", link.span)
+                    return True
+                if nxt not in state and visit(nxt):
+                    return True
+            state[name] = 2
+            return False
+
+        for name in list(edges):
+            if name not in state and visit(name):
+                return
+
+
+def _interface_sockets(sockets) -> tuple[SocketSpec, ...]:
+    return tuple(SocketSpec(s.name, s.name, s.type) for s in sockets)
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (a in CONVERTIBLE and b in CONVERTIBLE)
+
+
+def _socket_label(ref: ast.SocketRef | None, bound: ir.SocketBinding) -> str:
+    return bound.name
+
+
+def _quote(name: str) -> str:
+    return name if name.replace("_", "").isalnum() else f'"{name}"'
+
+
+def _listing(names, plain: bool = False) -> str:
+    shown = ", ".join(f"`{n}`" for n in list(names)[:15]) + (", ..." if len(names) > 15 else "")
+    return shown if plain else f"expected one of {shown}"

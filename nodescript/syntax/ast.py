@@ -1,0 +1,165 @@
+"""The abstract syntax tree: plain dataclasses, each carrying the span it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nodescript.diagnostics import Span
+
+
+# --- values -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Number:
+    value: float | int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class String:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bool:
+    value: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Ident:
+    """A bare identifier: an enum value (`exr`, `multiply`) or `_` (leave unset)."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Tuple:
+    items: tuple[Value, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class List:
+    items: tuple[Value, ...]
+    span: Span
+
+
+Value = Number | String | Bool | Ident | Tuple | List
+
+
+# --- nodes, sockets, chains --------------------------------------------------
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    value: Value
+    span: Span
+
+
+@dataclass(frozen=True)
+class NodeCall:
+    kind: str
+    args: tuple[Arg, ...]
+    span: Span
+    kind_span: Span
+
+
+@dataclass(frozen=True)
+class SocketRef:
+    """`.Depth`, `."Object Index"`, `["Object Index"]` (by name) or `[1]` (by index)."""
+
+    key: str | int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    node: str
+    socket: SocketRef | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class InlineNode:
+    call: NodeCall
+    alias: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class NodeStmt:
+    name: str
+    call: NodeCall
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True)
+class Chain:
+    elements: tuple[Endpoint | InlineNode, ...]
+    span: Span
+
+
+# --- declarations ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Setting:
+    key: tuple[str, ...]
+    value: Value
+    span: Span
+
+
+@dataclass(frozen=True)
+class SceneBlock:
+    settings: tuple[Setting, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Target:
+    low: str
+    high: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Use:
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class GroupDef:
+    name: str
+    inputs: tuple[Param, ...]
+    outputs: tuple[Param, ...]
+    body: tuple[NodeStmt | Chain, ...]
+    span: Span
+
+
+Statement = Target | Use | SceneBlock | GroupDef | NodeStmt | Chain
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    span: Span
+
+
+@dataclass
+class Module:
+    path: str
+    source: str
+    statements: list[Statement]
+    comments: list[Comment] = field(default_factory=list)

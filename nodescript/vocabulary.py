@@ -1,0 +1,186 @@
+"""nodescript's version-independent node vocabulary, derived from the shipped catalogues.
+
+A kind is the node's UI name in PascalCase ("Map Value" -> MapValue), so the same word names a
+node in every version even where Blender moved it to another type (5.0's ShaderNodeMath is still
+Math). Kinds a version lacks but nodescript can still build there are *emulated*: their spec is
+borrowed from the newest version that has them and a backend lowering builds them from other nodes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from nodescript import catalog
+from nodescript.catalog import NodeSpec, SocketSpec
+
+# Clearer names than the UI's where the UI name is ambiguous or odd.
+KIND_OVERRIDES = {
+    "CompositorNodeRLayers": "RenderLayers",
+    "CompositorNodeOutputFile": "FileOutput",
+    "CompositorNodeGroup": "Group",
+    "NodeGroupInput": "GroupInput",
+    "NodeGroupOutput": "GroupOutput",
+    "NodeReroute": "Reroute",
+    "NodeFrame": "Frame",
+}
+
+# Kinds that a version may lack but the backends can still express (see nodescript/blender/lower_*).
+EMULATED_KINDS = frozenset({"MapValue", "Composite"})
+
+# Kinds users write that are not nodes of their own in the tree.
+STRUCTURAL_KINDS = frozenset({"GroupInput", "GroupOutput"})
+
+# Sockets a node's chain uses when none is named (first match wins).
+MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float")
+
+
+def fold(text: str) -> str:
+    """Case-, space-, underscore- and hyphen-insensitive form used for all name matching."""
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+def pascal(ui_name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", ui_name) if part)
+
+
+def _preference(idname: str) -> int:
+    # When two node types share a UI name in one version, the compositor's own type wins.
+    return 0 if idname.startswith("CompositorNode") else 1
+
+
+def _kinds_of(cat: catalog.Catalog) -> dict[str, str]:
+    """kind -> idname for one version."""
+    chosen: dict[str, str] = {}
+    for idname in sorted(cat.raw["nodes"], key=lambda i: (_preference(i), i)):
+        ui_name = cat.raw["nodes"][idname].get("ui_name", idname)
+        kind = KIND_OVERRIDES.get(idname) or pascal(ui_name)
+        if kind in chosen:
+            kind = pascal(re.sub(r"^(CompositorNode|ShaderNode|FunctionNode|GeometryNode|Node)", "", idname))
+        chosen.setdefault(kind, idname)
+    return chosen
+
+
+@functools.cache
+def kind_table() -> dict[str, dict[str, str]]:
+    """kind -> {version: idname} over every supported version."""
+    table: dict[str, dict[str, str]] = {}
+    for version in catalog.supported_versions():
+        for kind, idname in _kinds_of(catalog.load(version)).items():
+            table.setdefault(kind, {})[version] = idname
+    return table
+
+
+@functools.cache
+def _kind_lookup() -> dict[str, str]:
+    """folded name -> kind; accepts kinds, UI names and bl_idnames (with or without prefix)."""
+    lookup: dict[str, str] = {}
+    for kind, per_version in kind_table().items():
+        lookup.setdefault(fold(kind), kind)
+        for idname in per_version.values():
+            lookup.setdefault(fold(idname), kind)
+            bare = re.sub(r"^(CompositorNode|ShaderNode|Node)", "", idname)
+            lookup.setdefault(fold(bare), kind)
+    return lookup
+
+
+def find_kind(name: str) -> str | None:
+    return _kind_lookup().get(fold(name))
+
+
+def all_kinds() -> list[str]:
+    return sorted(k for k in kind_table() if k not in STRUCTURAL_KINDS)
+
+
+def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
+    """(spec, emulated) for `kind` in `version`, or None if the version cannot express it."""
+    per_version = kind_table().get(kind, {})
+    if version in per_version:
+        return catalog.load(version).nodes[per_version[version]], False
+    if kind in EMULATED_KINDS and per_version:
+        newest = max(per_version, key=catalog.version_key)
+        return catalog.load(newest).nodes[per_version[newest]], True
+    return None
+
+
+# --- sockets -----------------------------------------------------------------
+
+@functools.cache
+def pass_aliases(version: str) -> dict[str, str]:
+    """folded alias -> Render Layers output name in `version`.
+
+    Passes renamed between versions (IndexOB -> Object Index) are matched through the view-layer
+    property that enables them, which did not change, so either name works in every version.
+    """
+    by_property: dict[str, set[str]] = {}
+    for v in catalog.supported_versions():
+        for socket, how in catalog.load(v).render_passes.items():
+            if how.get("property"):
+                by_property.setdefault(how["property"], set()).add(socket)
+    aliases: dict[str, str] = {}
+    for socket, how in catalog.load(version).render_passes.items():
+        for other in by_property.get(how.get("property") or "", ()):
+            aliases.setdefault(fold(other), socket)
+        if how.get("property"):
+            aliases.setdefault(fold(how["property"].removeprefix("use_pass_")), socket)
+    aliases.setdefault("z", aliases.get("depth", "Depth"))
+    return aliases
+
+
+def find_socket(sockets: tuple[SocketSpec, ...], key: str | int, *, kind: str = "",
+                version: str = "") -> int | None:
+    """Index of the socket named or numbered `key`, matching identifier or UI name loosely."""
+    if isinstance(key, int):
+        return key if 0 <= key < len(sockets) else None
+    wanted = fold(key)
+    for i, sock in enumerate(sockets):
+        if fold(sock.name) == wanted:
+            return i
+    for i, sock in enumerate(sockets):
+        if fold(sock.identifier) == wanted:
+            return i
+    if kind == "RenderLayers" and version:
+        renamed = pass_aliases(version).get(wanted)
+        if renamed is not None:
+            return find_socket(sockets, renamed)
+    return None
+
+
+def main_socket(sockets: tuple[SocketSpec, ...], taken: set[int]) -> int | None:
+    """The socket a chain uses when none is named: the only free one, else a main-named one."""
+    free = [i for i, s in enumerate(sockets) if i not in taken and s.enabled]
+    if len(free) == 1:
+        return free[0]
+    for wanted in MAIN_SOCKET_NAMES:
+        for i in free:
+            if fold(sockets[i].name) == wanted:
+                return i
+    return None
+
+
+# --- enum values -------------------------------------------------------------
+
+# Friendly spellings for enum items, per property identifier (folded alias -> item identifier).
+ENUM_ALIASES = {
+    "file_format": {"exr": "OPEN_EXR", "openexr": "OPEN_EXR", "exrmultilayer": "OPEN_EXR_MULTILAYER",
+                    "multilayer": "OPEN_EXR_MULTILAYER", "tif": "TIFF", "jpg": "JPEG",
+                    "jpeg2000": "JPEG2000", "jp2": "JPEG2000", "hdr": "HDR", "webp": "WEBP"},
+    "color_depth": {"8": "8", "10": "10", "12": "12", "16": "16", "32": "32",
+                    "half": "16", "full": "32", "float": "32"},
+    "exr_codec": {"none": "NONE", "zip": "ZIP", "zips": "ZIPS", "piz": "PIZ", "rle": "RLE",
+                  "pxr24": "PXR24", "b44": "B44", "b44a": "B44A", "dwaa": "DWAA", "dwab": "DWAB",
+                  "ht256": "HTJ2K_256", "lossless": "ZIP"},
+    "color_mode": {"bw": "BW", "grey": "BW", "gray": "BW", "rgb": "RGB", "rgba": "RGBA"},
+}
+
+
+def match_enum(value: str, items: tuple[tuple[str, str], ...], prop: str = "") -> str | None:
+    """The item identifier `value` names (identifier, UI name or friendly alias), else None."""
+    wanted = fold(str(value))
+    alias = ENUM_ALIASES.get(prop, {}).get(wanted)
+    if alias is not None and any(ident == alias for ident, _ in items):
+        return alias
+    for ident, name in items:
+        if fold(ident) == wanted or fold(name) == wanted:
+            return ident
+    return None

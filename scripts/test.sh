@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up (scripts/bootstrap.sh) and run the whole test suite:
+#   1. bpy-free unit, golden, fuzz and CLI tests in .venvs/core (no Blender installed there)
+#   2. the Blender integration tests in each of bpy 4.2, 4.5 and 5.0
+# Extra arguments go to every pytest run (e.g. -x, -k name).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh || exit 1
+
+export PYTHONDONTWRITEBYTECODE=1
+failed=0
+summary=()
+run() {
+    local label=$1; shift
+    echo "=== $label ==="
+    local out; out=$(mktemp)
+    "$@" 2>&1 | tee "$out"
+    local rc=${PIPESTATUS[0]}
+    # pytest exits 5 when nothing was collected: only acceptable if none was expected.
+    [ "$rc" = 0 ] || failed=1
+    summary+=("$label: $(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$out" | tail -n1 | tr -d '=' | xargs)")
+    rm -f "$out"
+}
+
+run "core (no bpy)" .venvs/core/bin/python -m pytest -m "not blender" -q "$@"
+for v in 4.2 4.5 5.0; do
+    run "blender $v" .venvs/bpy-$v/bin/python -m pytest -m blender -q "$@"
+done
+
+echo "=== summary ==="
+printf '%s\n' "${summary[@]}"
+totals=$(printf '%s\n' "${summary[@]}" | grep -oE '[0-9]+ (passed|failed)' | awk '{s[$2]+=$1} END {printf "%d passed, %d failed", s["passed"], s["failed"]}')
+echo "$totals"
+exit $failed
