@@ -1,0 +1,1 @@
+"""Blender backends: reading, loading and saving .blend files, and patching compositor trees."""
