@@ -54,26 +54,33 @@ class _Formatter:
         return line >= 2 and not self.source_lines[line - 2].strip()
 
     def _items(self, items, indent: str, out: list[str], end_line: int) -> None:
-        first = True
+        prev_end = None
         for item in items:
-            leading = self._take_comments(item.span.line)
-            start = leading[0].span.line if leading else item.span.line
-            if not first and self._blank_before(start):
+            prev_end = self._comments(self._take_comments(item.span.line), indent, out, prev_end)
+            if prev_end is not None and item.span.line > prev_end + 1 \
+                    and self._blank_before(item.span.line):
                 out.append("")
-            first = False
-            out.extend(indent + c.text for c in leading)
-            inner = [c for c in self.comments if c.span.line < item.span.end_line]
-            self.comments = [c for c in self.comments if c not in inner]
-            out.extend(indent + c.text for c in inner)       # hoisted from inside the statement
+            if not isinstance(item, (ast.SceneBlock, ast.GroupDef)):
+                # Comments inside a statement that gets re-laid-out move above it.
+                inner = [c for c in self.comments if c.span.line < item.span.end_line]
+                self.comments = [c for c in self.comments if c not in inner]
+                out.extend(indent + c.text for c in inner)
             lines = self._statement(item, indent)
             trailing = self._take_trailing(item.span.end_line)
             if trailing is not None:
                 lines[-1] += "  " + trailing.text
             out.extend(lines)
-        rest = self._take_comments(end_line)
-        if rest and out and self._blank_before(rest[0].span.line):
-            out.append("")
-        out.extend(indent + c.text for c in rest)
+            prev_end = item.span.end_line
+        self._comments(self._take_comments(end_line), indent, out, prev_end)
+
+    def _comments(self, comments, indent: str, out: list[str], prev_end: int | None) -> int | None:
+        """Own-line comments, keeping (at most one) blank line where the source had some."""
+        for c in comments:
+            if prev_end is not None and c.span.line > prev_end + 1 and self._blank_before(c.span.line):
+                out.append("")
+            out.append(indent + c.text)
+            prev_end = c.span.line
+        return prev_end
 
     # --- statements -------------------------------------------------------------
     def _statement(self, stmt, indent: str) -> list[str]:

@@ -77,7 +77,9 @@ class _Resolver:
 
     def _group(self, stmt: ast.GroupDef, graph: ir.Graph) -> None:
         if stmt.name in graph.groups or vocabulary.find_kind(stmt.name):
-            self.error(codes.DUPLICATE_NAME, f"group `{stmt.name}` is already defined", stmt.span)
+            what = "a group" if stmt.name in graph.groups else "a node type"
+            self.error(codes.DUPLICATE_NAME, f"`{stmt.name}` is already {what}: name the group "
+                       "differently", stmt.span)
             return
         iface = {}
         inputs = [self._group_socket(p, iface, ir.GROUP_INPUT) for p in stmt.inputs]

@@ -1,0 +1,178 @@
+"""Resolution against the versioned catalogues: what each construct becomes per Blender version,
+and the errors people get (code, position, did-you-mean)."""
+
+import textwrap
+
+import pytest
+
+from nodescript.resolve import compile_source
+
+
+def resolve(text: str):
+    return compile_source(textwrap.dedent(text).lstrip("\n"), "g.nodes")
+
+
+def errors(text: str):
+    return [(d.code, d.span.line, d.span.col, d.message, d.help)
+            for d in resolve(text).diagnostics if d.is_error]
+
+
+def only_error(text: str):
+    found = errors(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_default_targets_are_every_shipped_version():
+    graph = resolve("rl = RenderLayers()").graph
+    assert graph.targets == ("4.2", "4.5", "5.0")
+
+
+def test_target_range_and_single_version():
+    assert resolve('target "4.5".."5.0"\nrl = RenderLayers()').graph.targets == ("4.5", "5.0")
+    assert resolve('target "4.2"\nrl = RenderLayers()').graph.targets == ("4.2",)
+
+
+def test_unknown_target_version():
+    code, line, col, message, _ = only_error('target "3.6"')
+    assert code == "NS004" and "3.6" in message and "4.2" in message
+
+
+def test_math_is_a_compositor_node_in_4x_and_a_shader_node_in_5_0():
+    graph = resolve("m = Math(operation=multiply, inputs=(_, 0.5))").graph
+    m = graph.nodes["m"]
+    assert m.bindings["4.2"].idname == "CompositorNodeMath"
+    assert m.bindings["5.0"].idname == "ShaderNodeMath"
+    for binding in m.bindings.values():
+        assert binding.properties == {"operation": "MULTIPLY"}
+        assert list(binding.inputs.values()) == [0.5]
+
+
+def test_map_value_is_emulated_in_5_0_with_the_4x_settings():
+    m = resolve("m = MapValue(offset=-8, size=0.5, use_min=true, min=0)").graph.nodes["m"]
+    assert not m.bindings["4.5"].emulated and m.bindings["5.0"].emulated
+    assert m.bindings["5.0"].properties == {"offset": (-8,), "size": (0.5,), "use_min": True, "min": (0,)}
+
+
+def test_renamed_pass_resolves_by_either_name_in_every_version():
+    for socket in ('"Object Index"', "IndexOB"):
+        graph = resolve(f"rl = RenderLayers()\nv = Viewer()\nrl.{socket} -> v").graph
+        (link,) = graph.links
+        assert link.bindings["4.2"][0].name == "IndexOB"
+        assert link.bindings["5.0"][0].name == "Object Index"
+
+
+def test_default_sockets_and_file_output_slots():
+    graph = resolve("""
+        rl = RenderLayers()
+        out = FileOutput(path="//x/")
+        rl -> out
+        rl.Depth -> out.depth
+    """).graph
+    assert [(l.from_socket, l.to_socket) for l in graph.links] == [("Image", "Image"), ("Depth", "depth")]
+    assert graph.links[1].bindings["5.0"][1].index == 1
+
+
+def test_file_output_defaults_are_explicit_lossless_full_float():
+    out = resolve('out = FileOutput(path="//x/")').graph.nodes["out"]
+    for binding in out.bindings.values():
+        assert binding.properties["format"]["file_format"] == "OPEN_EXR"
+        assert binding.properties["format"]["color_depth"] == "32"
+        assert binding.properties["format"]["exr_codec"] == "ZIP"
+
+
+def test_inline_nodes_get_deterministic_names_that_avoid_explicit_ones():
+    graph = resolve("""
+        rl = RenderLayers()
+        Blur_1 = Viewer()
+        rl -> Blur() -> Blur() -> Blur_1
+    """).graph
+    assert list(graph.nodes) == ["rl", "Blur_1", "Blur_2", "Blur_3"]
+
+
+def test_scene_block():
+    graph = resolve("scene { passes = [depth, z, object_index], engine = eevee, resolution = (160, 120) }").graph
+    assert graph.setting("passes") == ("Depth", "Depth", "Object Index")
+    assert graph.setting("engine") == "eevee"
+    assert graph.setting("resolution") == (160, 120)
+
+
+def test_group_definition_and_use():
+    graph = resolve("""
+        group ToMeters(d: float) -> (m: float) {
+            d -> Math(operation=multiply, inputs=(_, 0.001)) -> m
+        }
+        rl = RenderLayers()
+        g = ToMeters()
+        rl.Depth -> g.d
+        g.m -> Viewer()
+    """).graph
+    assert graph.nodes["g"].kind == "Group" and graph.nodes["g"].group == "ToMeters"
+    body = graph.groups["ToMeters"].body
+    assert [(l.from_node, l.to_node) for l in body.links] == [("d", "Math_1"), ("Math_1", "m")]
+
+
+def test_group_named_like_a_node_type_is_an_error():
+    code, *_, message, _ = only_error("group Blur(a) -> (b) { a -> b }")
+    assert code == "NS105" and "node type" in message
+
+
+def test_include_splices_statements_once(write_nodes):
+    write_nodes("frag.nodes", "rl = RenderLayers()\n")
+    main = write_nodes("main.nodes", 'use "frag.nodes"\nuse "frag.nodes"\nrl.Depth -> Viewer()\n')
+    from nodescript.resolve import load_graph
+    loaded = load_graph(str(main))
+    assert not loaded.diagnostics
+    assert list(loaded.graph.nodes) == ["rl", "Viewer_1"]
+
+
+def test_include_cycle(write_nodes):
+    write_nodes("a.nodes", 'use "b.nodes"\n')
+    main = write_nodes("b.nodes", 'use "a.nodes"\n')
+    from nodescript.resolve import load_graph
+    (diag,) = load_graph(str(main)).diagnostics
+    assert diag.code == "NS003" and "b.nodes -> a.nodes -> b.nodes" in diag.message
+
+
+@pytest.mark.parametrize("text, code, line, col, fragment, help", [
+    ("n = Normalise()", "NS101", 1, 5, "unknown node type `Normalise`", "`Normalize`"),
+    ("m = MapValue(sise=1)", "NS102", 1, 14, "no setting `sise`", "`size`"),
+    ("rl = RenderLayers()\nrl.Deph -> Viewer()", "NS103", 2, 3, "no output `Deph`", "`Depth`"),
+    ("m = Math(operation=multiplyy)", "NS104", 1, 20, "`multiplyy` is not a value", "`multiply`"),
+    ("m = Math(operation=add)\nm = Math()", "NS105", 2, 1, "already defined", None),
+    ("rl.Depth -> Viewer()\nrl = RenderLayers()", "NS106", 1, 1, "defined later", None),
+    ("s = SeparateColor()\ns -> Viewer()", "NS107", 2, 6, "say which output of `s`", "`s.Red`"),
+    ("rl = RenderLayers()\nv = Viewer()\nrl.Depth -> v\nrl.Image -> v.Image", "NS109", 4, 13,
+     "already linked from `rl` (line 3)", None),
+    ("a = Math()\nb = Math()\na -> b\nb -> a", "NS110", 4, 6, "closes a cycle", None),
+    ('target "4.2".."5.0"\nc = Composite()\nb = Blur(size_x=3)', "NS111", 3, 10,
+     "not a setting of Blur in Blender 5.0", None),
+    ("scene { engin = cycles }", "NS112", 1, 9, "unknown scene setting `engin`", "`engine`"),
+    ("out = FileOutput(format=exr, depth=8)", "NS104", 1, 36, "expected one of 16, 32", None),
+    ("out = FileOutput(format=png, codec=zip)", "NS104", 1, 30, "does not apply to png", None),
+    ("group G(a: colr) -> (b) { }", "NS113", 1, 9, "unknown socket type `colr`", "`color`"),
+])
+def test_errors_have_codes_positions_and_help(text, code, line, col, fragment, help):
+    found = errors(text)
+    assert found, "expected an error"
+    got_code, got_line, got_col, message, got_help = found[0]
+    assert (got_code, got_line, got_col) == (code, line, col), found
+    assert fragment in message
+    if help:
+        assert help in got_help
+
+
+def test_node_missing_from_a_declared_target_names_the_version():
+    code, *_, message, _ = only_error('target "4.5".."5.0"\nv = SunBeams()')
+    assert code == "NS111" and "5.0" in message
+
+
+def test_rendered_error_shows_the_line_and_a_caret():
+    (diag,) = resolve("m = MapValue(sise=1)").diagnostics
+    text = diag.render()
+    assert text.splitlines() == [
+        "g.nodes:1:14: error[NS102]: MapValue has no setting `sise`",
+        "  m = MapValue(sise=1)",
+        "               ^^^^^^",
+        "  help: did you mean `size`?",
+    ]
