@@ -116,6 +116,8 @@ class _GraphBuilder:
         self.reserved: set[str] = set()
         self.kind_counts: dict[str, int] = {}
         self.linked_inputs: dict[tuple[str, str, int], ir.Link] = {}
+        self.taken_inputs: dict[tuple[str, str], set[int]] = {}   # (node, version) -> indices
+        self.slots: dict[str, list[str]] = {}                      # File Output -> slot names
 
     # --- statements -----------------------------------------------------------
     def build(self, body: list) -> None:
@@ -312,9 +314,9 @@ class _GraphBuilder:
             group = self.groups[node.group]
             return _interface_sockets(group.inputs if side == "inputs" else group.outputs)
         if node.kind == FILE_OUTPUT and side == "inputs":
-            slots = [link for link in self.graph.links_into(node.name)]
-            return tuple(SocketSpec(l.to_socket, l.to_socket, l.bindings[version][0].type)
-                         for l in slots if version in l.bindings)
+            slots = self.slots.get(node.name, [])
+            return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
+                                    .bindings[version][0].type) for i, name in enumerate(slots))
         return getattr(vocabulary.spec_for(node.kind, version)[0], side)
 
     def _interface_sockets_of(self, name: str, side: str) -> tuple[SocketSpec, ...]:
@@ -336,7 +338,7 @@ class _GraphBuilder:
             return sockets[index] if index is not None else "unknown"
         taken = set()
         if side == "inputs":
-            taken = {i for (n, v, i) in self.linked_inputs if n == name and v == version}
+            taken = set(self.taken_inputs.get((name, version), ()))
             binding = node.bindings[version]
             taken |= {i for i, s in enumerate(sockets) if s.identifier in binding.inputs}
         index = vocabulary.main_socket(sockets, taken)
@@ -416,6 +418,7 @@ class _GraphBuilder:
                 return False
         for version, (_, into) in link.bindings.items():
             self.linked_inputs[(link.to_node, version, into.index)] = link
+            self.taken_inputs.setdefault((link.to_node, version), set()).add(into.index)
         return True
 
     def _link_file_output(self, src, src_ref, node: ir.Node, dst_ref, span) -> None:
@@ -424,7 +427,7 @@ class _GraphBuilder:
                          f"`{node.name}.\"name\"`", dst_ref.span)
             return
         link = ir.Link(src, "", node.name, "", span)
-        slots = [l.to_socket for l in self.graph.links_into(node.name)]
+        slots = self.slots.setdefault(node.name, [])
         for version in reversed(self.graph.targets):
             out = self._endpoint_socket(src, src_ref, version, "outputs", span)
             if isinstance(out, str):
@@ -439,30 +442,34 @@ class _GraphBuilder:
         link.from_socket = _socket_label(src_ref, link.bindings[self.graph.targets[-1]][0])
         if self._claim_input(link, span):
             self.graph.links.append(link)
+            if link.to_socket not in slots:
+                slots.append(link.to_socket)
 
     # --- cycles ---------------------------------------------------------------
     def _check_cycles(self) -> None:
+        """Report the first link that closes a loop (iterative DFS: chains can be very long)."""
         edges: dict[str, list[ir.Link]] = {}
         for link in self.graph.links:
             edges.setdefault(link.from_node, []).append(link)
         state: dict[str, int] = {}      # 1 = on the current path, 2 = done
-
-        def visit(name: str) -> bool:
-            state[name] = 1
-            for link in edges.get(name, ()):
-                nxt = link.to_node
-                if state.get(nxt) == 1:
+        for root in list(edges):
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [(root, iter(edges.get(root, ())))]
+            while stack:
+                name, pending = stack[-1]
+                link = next(pending, None)
+                if link is None:
+                    state[name] = 2
+                    stack.pop()
+                elif state.get(link.to_node) == 1:
                     self.r.error(codes.CYCLE, f"this link closes a cycle: `{link.to_node}` feeds "
                                  f"`{link.from_node}`", link.span)
-                    return True
-                if nxt not in state and visit(nxt):
-                    return True
-            state[name] = 2
-            return False
-
-        for name in list(edges):
-            if name not in state and visit(name):
-                return
+                    return
+                elif link.to_node not in state:
+                    state[link.to_node] = 1
+                    stack.append((link.to_node, iter(edges.get(link.to_node, ()))))
 
 
 def _interface_sockets(sockets) -> tuple[SocketSpec, ...]:

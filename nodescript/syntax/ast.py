@@ -1,4 +1,7 @@
-"""The abstract syntax tree: plain dataclasses, each carrying the span it came from."""
+"""The abstract syntax tree: plain dataclasses, each carrying the span it came from.
+
+Slotted and not frozen: frozen dataclasses cost a lot to build, and big graphs have many nodes.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +12,26 @@ from nodescript.diagnostics import Span
 
 # --- values -----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Number:
     value: float | int
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class String:
     value: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Bool:
     value: bool
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Ident:
     """A bare identifier: an enum value (`exr`, `multiply`) or `_` (leave unset)."""
 
@@ -36,13 +39,13 @@ class Ident:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tuple:
     items: tuple[Value, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class List:
     items: tuple[Value, ...]
     span: Span
@@ -53,14 +56,14 @@ Value = Number | String | Bool | Ident | Tuple | List
 
 # --- nodes, sockets, chains --------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Arg:
     name: str
     value: Value
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NodeCall:
     kind: str
     args: tuple[Arg, ...]
@@ -68,7 +71,7 @@ class NodeCall:
     kind_span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SocketRef:
     """`.Depth`, `."Object Index"`, `["Object Index"]` (by name) or `[1]` (by index)."""
 
@@ -76,21 +79,21 @@ class SocketRef:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Endpoint:
     node: str
     socket: SocketRef | None
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class InlineNode:
     call: NodeCall
     alias: str | None
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NodeStmt:
     name: str
     call: NodeCall
@@ -98,7 +101,7 @@ class NodeStmt:
     name_span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Chain:
     elements: tuple[Endpoint | InlineNode, ...]
     span: Span
@@ -106,40 +109,40 @@ class Chain:
 
 # --- declarations ---------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Setting:
     key: tuple[str, ...]
     value: Value
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SceneBlock:
     settings: tuple[Setting, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Target:
     low: str
     high: str | None
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Use:
     path: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Param:
     name: str
     type: str | None
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class GroupDef:
     name: str
     inputs: tuple[Param, ...]
@@ -151,7 +154,7 @@ class GroupDef:
 Statement = Target | Use | SceneBlock | GroupDef | NodeStmt | Chain
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Comment:
     text: str
     span: Span
