@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import click
@@ -27,7 +28,9 @@ def expand_paths(paths: tuple[str, ...], exclude: list[str] = (), suffix: str = 
                 parts = file.relative_to(path).parts
                 if any(p.startswith(".") for p in parts[:-1]):
                     continue
-                if any(file.match(pattern) for pattern in exclude):
+                # fnmatch's `*` also matches `/`, so `build/**` excludes nested files too.
+                relative = file.relative_to(path).as_posix()
+                if any(fnmatch(relative, p) or fnmatch(file.as_posix(), p) for p in exclude):
                     continue
                 found.append(file)
         else:

@@ -27,7 +27,7 @@ class Config:
     source: Path | None = None
 
     def enabled(self, code: str) -> bool:
-        if code == "NS001":      # a syntax error can't be ignored: nothing else was checked
+        if is_resolution_error(code):    # the graph is invalid: no config may hide that
             return True
         return (any(code.startswith(p) for p in self.select)
                 and not any(code.startswith(p) for p in self.ignore))
@@ -35,6 +35,15 @@ class Config:
     def with_overrides(self, select=None, ignore=None) -> Config:
         return Config(list(select) if select else self.select,
                       self.ignore + list(ignore or []), self.exclude, self.source)
+
+
+def is_resolution_error(code: str) -> bool:
+    """NS0xx/NS1xx: the file could not be read as a valid graph. Never deselected or ignored."""
+    return code[:3] == "NS0" or code[:3] == "NS1"
+
+
+def _upper(codes: list[str]) -> list[str]:
+    return [c.strip().upper() for c in codes]
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -62,5 +71,5 @@ def load_config(start: Path | None = None) -> Config:
         if key in section and not (isinstance(section[key], list)
                                    and all(isinstance(x, str) for x in section[key])):
             raise ConfigError(f"{path}: [tool.nodescript] {key} must be a list of strings")
-    return Config(section.get("select", ["NS"]), section.get("ignore", []),
+    return Config(_upper(section.get("select", ["NS"])), _upper(section.get("ignore", [])),
                   section.get("exclude", []), path)

@@ -62,19 +62,37 @@ def _kinds_of(cat: catalog.Catalog) -> dict[str, str]:
 
 
 @functools.cache
+def _unified() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """(kind -> {version: idname}, renamed kind -> kind).
+
+    A node type whose UI name changed between versions (RGB -> Color) keeps one kind, the newest
+    version's name, so the same word works in every version; the older name stays an alias.
+    """
+    per_version = {v: _kinds_of(catalog.load(v)) for v in catalog.supported_versions()}
+    newest_kind: dict[str, str] = {}
+    for version in catalog.supported_versions():           # oldest first: newest wins
+        for kind, idname in per_version[version].items():
+            newest_kind[idname] = kind
+    table: dict[str, dict[str, str]] = {}
+    renamed: dict[str, str] = {}
+    for version, kinds in per_version.items():
+        for kind, idname in kinds.items():
+            canonical = newest_kind[idname]
+            if canonical != kind:
+                renamed[kind] = canonical
+            table.setdefault(canonical, {})[version] = idname
+    return table, {old: new for old, new in renamed.items() if old not in table}
+
+
 def kind_table() -> dict[str, dict[str, str]]:
     """kind -> {version: idname} over every supported version."""
-    table: dict[str, dict[str, str]] = {}
-    for version in catalog.supported_versions():
-        for kind, idname in _kinds_of(catalog.load(version)).items():
-            table.setdefault(kind, {})[version] = idname
-    return table
+    return _unified()[0]
 
 
 @functools.cache
 def _kind_lookup() -> dict[str, str]:
     """folded name -> kind; accepts kinds, UI names and bl_idnames (with or without prefix)."""
-    lookup: dict[str, str] = {}
+    lookup: dict[str, str] = {fold(old): new for old, new in _unified()[1].items()}
     for kind, per_version in kind_table().items():
         lookup.setdefault(fold(kind), kind)
         for idname in per_version.values():
@@ -117,8 +135,9 @@ def pass_aliases(version: str) -> dict[str, str]:
         for socket, how in catalog.load(v).render_passes.items():
             if how.get("property"):
                 by_property.setdefault(how["property"], set()).add(socket)
-    aliases: dict[str, str] = {}
-    for socket, how in catalog.load(version).render_passes.items():
+    sockets = catalog.load(version).render_passes
+    aliases: dict[str, str] = {fold(socket): socket for socket in sockets}   # own names first
+    for socket, how in sockets.items():
         for other in by_property.get(how.get("property") or "", ()):
             aliases.setdefault(fold(other), socket)
         if how.get("property"):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from nodescript import ir
-from nodescript.config import Config
+from nodescript.config import Config, is_resolution_error
 from nodescript.diagnostics import Diagnostic, attach_source
 from nodescript.lint.context import LintContext
 from nodescript.lint.registry import all_rules
@@ -53,7 +53,7 @@ def run_rules(graph: ir.Graph, config: Config) -> list[Diagnostic]:
 
 
 def _suppressed(d: Diagnostic) -> bool:
-    if d.source_line is None or d.code == "NS001":
+    if d.source_line is None or is_resolution_error(d.code):
         return False
     match = SUPPRESSION.search(d.source_line)
     if match is None:

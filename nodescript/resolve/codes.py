@@ -1,7 +1,7 @@
 """Codes of the structural diagnostics that resolution reports (the NS0xx/NS1xx range).
 
-Kept in one table so collisions are visible; `nodescript rule CODE` prints each one's docs
-(docs/rules/CODE.md).
+Kept in one table so collisions are visible; `nodescript rule CODE` prints each one's docs,
+and docs/rules.md collects them all.
 """
 
 SYNTAX = "NS001"

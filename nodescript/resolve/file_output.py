@@ -47,6 +47,10 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
             resolver.error(codes.UNKNOWN_SETTING, f"FileOutput has no setting `{arg.name}`", arg.span,
                            did_you_mean(arg.name, list(ARGS)))
             continue
+        if spec[0] in given:
+            resolver.error(codes.DUPLICATE_NAME, f"FileOutput `{given[spec[0]].name}` and "
+                           f"`{arg.name}` set the same thing", arg.span)
+            continue
         given[spec[0]] = arg
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
@@ -76,6 +80,8 @@ def _settings(given: dict[str, ast.Arg], version: str, resolver) -> dict[str, ob
     per = image.get("per_format", {}).get(out["file_format"], {})
     for key in ("color_depth", "exr_codec", "color_mode"):
         items = per.get(key, [])
+        if key == "exr_codec" and "color_depth" in out:   # B44/B44A exist only at half float
+            items = per.get("exr_codec_by_depth", {}).get(out["color_depth"], items)
         if key in given:
             value = _enum(given[key], key, items, resolver, fmt=out["file_format"])
             if value is not None:

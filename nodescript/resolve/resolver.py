@@ -148,15 +148,19 @@ class _GraphBuilder:
                 return name
 
     def _chain(self, chain: ast.Chain) -> None:
+        # A socket named at the chain's start is an output; anywhere else it is the input the
+        # link goes into, and the chain continues from that node's default output.
         ends = [self._element(e) for e in chain.elements]
-        for (src, src_socket), (dst, dst_socket), elem in zip(ends, ends[1:], chain.elements[1:]):
+        for i, elem in enumerate(chain.elements[1:], start=1):
+            (src, src_ref), (dst, dst_ref) = ends[i - 1], ends[i]
             if src is None or dst is None:
                 continue
-            self._link(src, src_socket, dst, dst_socket, elem.span)
+            self._link(src, src_ref if i == 1 else None, dst, dst_ref, elem.span)
 
     def _element(self, elem) -> tuple[str | None, ast.SocketRef | None]:
         if isinstance(elem, ast.InlineNode):
-            name = elem.alias or self._auto_name(elem.call.kind)
+            kind = vocabulary.find_kind(elem.call.kind) or elem.call.kind   # as `fmt` spells it
+            name = elem.alias or self._auto_name(kind)
             ok = self._declare(name, elem.call, elem.span, anonymous=elem.alias is None)
             return (name if ok else None), None
         if self.interface and elem.node in self.interface[1]:
@@ -341,6 +345,8 @@ class _GraphBuilder:
             taken = set(self.taken_inputs.get((name, version), ()))
             binding = node.bindings[version]
             taken |= {i for i, s in enumerate(sockets) if s.identifier in binding.inputs}
+        if all(i in taken or not s.enabled for i, s in enumerate(sockets)):
+            return "full"
         index = vocabulary.main_socket(sockets, taken)
         return sockets[index] if index is not None else "ambiguous"
 
@@ -405,6 +411,9 @@ class _GraphBuilder:
             self.r.error(codes.AMBIGUOUS_SOCKET, f"say which {side[:-1]} of `{name}` to use: "
                          f"{node.kind} has {_listing(names, plain=True)}", span,
                          f"write `{name}.{_quote(names[0])}`" if names else None)
+        elif problem == "full":
+            self.r.error(codes.INPUT_LINKED_TWICE, f"every input of `{name}` is already linked or "
+                         "set", span)
         else:
             self.r.error(codes.UNKNOWN_SOCKET, f"group socket `{name}` cannot be used here", where)
 
@@ -434,7 +443,11 @@ class _GraphBuilder:
                 self._socket_error(out, src, src_ref, "outputs", version, span)
                 return
             # Unnamed slots take the source socket's name in the newest target: one name everywhere.
-            link.to_socket = link.to_socket or (dst_ref.key if dst_ref is not None else out.name)
+            if not link.to_socket:
+                wanted = dst_ref.key if dst_ref is not None else out.name
+                # Slot names match loosely like every other name: `Depth` and `depth` are one slot.
+                same = [s for s in slots if vocabulary.fold(s) == vocabulary.fold(wanted)]
+                link.to_socket = same[0] if same else wanted
             index = slots.index(link.to_socket) if link.to_socket in slots else len(slots)
             link.bindings[version] = (self._binding_of(src, out, version, "outputs"),
                                       ir.SocketBinding(index, link.to_socket, link.to_socket, out.type))

@@ -36,8 +36,9 @@ def _value(spec: SceneKey, value: ast.Value, targets):
     if spec.type == "passes":
         newest = targets[-1]
         return tuple(vocabulary.pass_aliases(newest)[vocabulary.fold(str(plain(v)))] for v in value.items)
-    if spec.type == "enum":
-        return str(plain(value)).lower()
+    if spec.type == "enum":        # the table's own key, however it was spelled
+        word = vocabulary.fold(str(plain(value)))
+        return next(k for k in spec.choices if vocabulary.fold(k) == word)
     return plain(value)
 
 

@@ -102,8 +102,8 @@ def for_socket(value: ast.Value, socket: SocketSpec, what: str) -> object:
         if not isinstance(value, ast.Bool):
             raise ValueError_(f"{what} takes true or false, not {describe(value)}")
         return value.value
-    if kind == "RGBA":
-        if isinstance(value, ast.Tuple) and len(value.items) == 3:   # RGB: alpha 1
+    if kind == "RGBA":        # a grey level or RGB gets alpha 1
+        if isinstance(value, ast.Number) or isinstance(value, ast.Tuple) and len(value.items) == 3:
             return _vector(value, 3, what) + (1.0,)
         return _vector(value, 4, what)
     if kind == "VECTOR":

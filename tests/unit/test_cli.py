@@ -152,3 +152,19 @@ def test_rule_docs():
     listing = run("rule").output
     assert "NS001" in listing and "NS201" in listing
     assert run("rule", "NS999").exit_code == 2
+
+
+def test_config_cannot_hide_an_invalid_graph(files, write_nodes):
+    assert run("lint", "--select", "NS2", str(files["broken"])).exit_code == 1
+    path = write_nodes("i.nodes", "rl = RenderLayers()\nrl.Deph -> Viewer()  # nodescript: ignore\n")
+    assert run("lint", str(path)).exit_code == 1
+
+
+def test_exclude_globs_reach_nested_folders(tmp_path):
+    (tmp_path / "build" / "sub").mkdir(parents=True)
+    (tmp_path / "build" / "sub" / "a.nodes").write_text(BROKEN)
+    (tmp_path / "ok.nodes").write_text(GOOD)
+    (tmp_path / "pyproject.toml").write_text('[tool.nodescript]\nexclude = ["build/**"]\n')
+    out = subprocess.run([sys.executable, "-m", "nodescript", "lint", "."], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "1 file checked" in out.stdout

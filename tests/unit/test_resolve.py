@@ -176,3 +176,34 @@ def test_rendered_error_shows_the_line_and_a_caret():
         "               ^^^^^^",
         "  help: did you mean `size`?",
     ]
+
+
+def test_renamed_node_types_keep_one_kind_in_every_version():
+    graph = resolve("a = RGB()\nb = ZCombine()").graph
+    assert graph.nodes["a"].kind == "Color" and graph.nodes["b"].kind == "DepthCombine"
+    assert {b.idname for b in graph.nodes["a"].bindings.values()} == {"CompositorNodeRGB"}
+
+
+def test_inline_node_names_use_the_canonical_kind():
+    graph = resolve("rl = RenderLayers()\nrl.Depth -> map_value(size=0.1) -> Viewer()").graph
+    assert "MapValue_1" in graph.nodes
+
+
+def test_file_output_slot_names_match_loosely():
+    loaded = resolve('rl = RenderLayers()\nout = FileOutput(path="//x/")\nrl.Depth -> out\nrl.Image -> out.depth')
+    assert [d.code for d in loaded.diagnostics] == ["NS109"]
+
+
+def test_exr_codecs_depend_on_bit_depth():
+    assert not errors("out = FileOutput(format=exr, depth=16, codec=b44)")
+    assert errors("out = FileOutput(format=exr, depth=32, codec=b44)")[0][0] == "NS104"
+
+
+def test_scene_enum_values_are_stored_as_the_table_key():
+    graph = resolve('scene { view_transform = "Filmic Log" }').graph
+    assert graph.setting("view_transform") == "filmiclog"
+
+
+def test_grey_level_for_a_colour_input_keeps_alpha_one():
+    node = resolve("s = SetAlpha(image=0.5)").graph.nodes["s"]
+    assert list(node.bindings["4.2"].inputs.values()) == [(0.5, 0.5, 0.5, 1.0)]
