@@ -172,3 +172,17 @@ def rule(code, show_all):
         raise click.UsageError(f"no rule {code}; `nodescript rule` lists them")
     click.echo(f"# {found.code} {found.name} ({found.severity.value}"
                f"{', fixable' if found.fixable else ''})\n\n{found.summary}\n\n{found.docs}")
+
+
+def _register_commands() -> None:
+    # These modules import only click at load time; bpy, numpy and OpenEXR load when a command runs.
+    from nodescript.blender import commands as blender_commands
+    from nodescript.blender.export import export_command
+    from nodescript.inspect.command import inspect_command
+
+    blender_commands.register(main)
+    main.add_command(export_command)
+    main.add_command(inspect_command)
+
+
+_register_commands()

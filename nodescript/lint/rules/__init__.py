@@ -2,4 +2,4 @@
 
 
 def load_all() -> None:
-    from nodescript.lint.rules import resolution, structural  # noqa: F401
+    from nodescript.lint.rules import precision, resolution, structural  # noqa: F401

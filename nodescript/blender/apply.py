@@ -1,0 +1,176 @@
+"""`nodescript apply`: make a .blend scene's compositor exactly what a .nodes graph says.
+
+Order: lint the graph (no bpy), read the .blend header (no bpy), then load the file through
+safe_io (scripts off, version checks), compare, change what differs, check the result and save
+atomically. Nothing is written for --dry-run, --check, a failure, or when nothing changed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+from nodescript import ir
+from nodescript.blender.blendfile import BlendError, read_blend_header
+from nodescript.blender.lowering import Lowering, LoweringError, dialect
+from nodescript.lint import lint_file
+
+EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
+# Findings from this rule number on (precision rules) stop apply unless --force.
+FORCE_FROM = 300
+
+Echo = Callable[[str], None]
+
+
+class Stop(Exception):
+    """End the command with `code` after printing `message` (if any) to stderr."""
+
+    def __init__(self, code: int, message: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Options:
+    scene_path: str
+    graph_path: str | None
+    scene_name: str | None = None
+    output: str | None = None
+    dry_run: bool = False
+    check: bool = False
+    force: bool = False
+    allow_upgrade: bool = False
+
+
+def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
+    """The linted graph. Errors stop (syntax, resolution: NS0xx-NS1xx); precision findings
+    (NS3xx and up, whatever their severity) stop unless `force`; the rest is printed."""
+    result = lint_file(path)
+    for d in result.diagnostics:
+        err(d.render())
+    precision = [d for d in result.diagnostics if _rule_number(d.code) >= FORCE_FROM]
+    errors = [d for d in result.diagnostics if d.is_error and d not in precision]
+    if errors or result.graph is None:
+        raise Stop(EXIT_DIFFERS, f"{path}: fix the errors above first")
+    if precision and not force:
+        raise Stop(EXIT_DIFFERS, f"{path}: {len(precision)} precision finding(s) above; fix "
+                   "them or pass --force")
+    return result.graph
+
+
+def _rule_number(code: str) -> int:
+    digits = "".join(c for c in code if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def load_executor():
+    """The bpy side, imported only now: lint and fmt never load Blender."""
+    try:
+        from nodescript.blender import executor
+    except ImportError as exc:
+        raise Stop(EXIT_ERROR, f"this Python has no Blender module ({exc}); run nodescript from "
+                   "a venv with bpy, e.g. .venvs/bpy-5.0/bin/nodescript") from None
+    return executor
+
+
+def open_scene(opts: Options, echo: Echo):
+    """(executor, scene, lowering) with the .blend loaded, after printing who reads what."""
+    try:
+        header = read_blend_header(opts.scene_path)
+    except BlendError as exc:
+        raise Stop(EXIT_ERROR, str(exc)) from None
+    executor = load_executor()
+    from nodescript.blender.safe_io import open_blend
+
+    echo(f"Blender {executor.running_version_string()} reading {opts.scene_path} "
+         f"(saved by Blender {header.version_string})")
+    try:
+        lowering = dialect(executor.running_version())
+        with executor.quiet():
+            open_blend(opts.scene_path, allow_upgrade=opts.allow_upgrade)
+        scene = executor.find_scene(opts.scene_name)
+    except (BlendError, LoweringError, executor.ExecutionError) as exc:
+        raise Stop(EXIT_ERROR, str(exc)) from None
+    return executor, scene, lowering
+
+
+def plan_for(graph: ir.Graph, lowering: Lowering, executor, scene):
+    try:
+        p = lowering.lower(graph)
+        executor.bind_to_scene(p, scene)
+    except (LoweringError, executor.ExecutionError) as exc:
+        raise Stop(EXIT_DIFFERS, f"{graph.path}: {exc}") from None
+    return p
+
+
+def run(opts: Options, echo: Echo, err: Echo) -> int:
+    try:
+        return _run(opts, echo, err)
+    except Stop as stop:
+        if stop.message:
+            err(stop.message)
+        return stop.code
+
+
+def _run(opts: Options, echo: Echo, err: Echo) -> int:
+    graph = checked_graph(opts.graph_path, opts.force, err)
+    executor, scene, lowering = open_scene(opts, echo)
+    p = plan_for(graph, lowering, executor, scene)
+    try:
+        changes = executor.diff_all(p, executor.read_state(scene, p, lowering), lowering)
+    except executor.ExecutionError as exc:
+        raise Stop(EXIT_ERROR, str(exc)) from None
+    if opts.dry_run or opts.check:
+        return _report(changes, f"scene {scene.name!r}", opts.check, echo)
+    return _write(executor, scene, p, lowering, changes, opts, echo)
+
+
+def _report(changes, where: str, check: bool, echo: Echo) -> int:
+    for line in changes.describe():
+        echo(line)
+    echo(f"{where} would change ({changes.count()} changes)" if changes else f"{where} is up to date")
+    return EXIT_DIFFERS if (check and changes) else EXIT_OK
+
+
+def _write(executor, scene, p, lowering, changes, opts: Options, echo: Echo) -> int:
+    where = f"scene {scene.name!r}"
+    dest = opts.output or opts.scene_path
+    in_place = _same_file(dest, opts.scene_path)
+    if not changes and in_place:
+        echo(f"{where} is up to date; nothing written")
+        return EXIT_OK
+    made = _apply(executor, scene, p, lowering) if changes else 0
+    _save(executor, dest, in_place)
+    did = f"applied {made} changes to {where}" if changes else f"{where} was up to date"
+    echo(f"{did}; wrote {dest}" + (f" (previous file kept as {dest}1)" if in_place else ""))
+    return EXIT_OK
+
+
+def _apply(executor, scene, p, lowering) -> int:
+    try:
+        made = executor.apply_plan(scene, p, lowering)
+        left = executor.diff_all(p, executor.read_state(scene, p, lowering), lowering)
+    except executor.ExecutionError as exc:
+        raise Stop(EXIT_ERROR, f"{exc}; nothing was written") from None
+    if left:
+        raise Stop(EXIT_ERROR, "Blender did not take these changes; nothing was written:\n  "
+                   + "\n  ".join(left.describe()[:10]))
+    return made
+
+
+def _save(executor, dest: str, in_place: bool) -> None:
+    from nodescript.blender.safe_io import save_blend_atomic
+
+    try:
+        with executor.quiet():
+            save_blend_atomic(dest, backup=in_place)
+    except BlendError as exc:
+        raise Stop(EXIT_ERROR, str(exc)) from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.exists(a) and os.path.exists(b):
+        return os.path.samefile(a, b)
+    return os.path.realpath(a) == os.path.realpath(b)

@@ -1,0 +1,64 @@
+"""The `apply` and `render` commands. Registered on the CLI group by `register(group)`; bpy is
+imported only when one of them runs."""
+
+from __future__ import annotations
+
+import sys
+import click
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+@click.command()
+@click.argument("scene_blend", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result here instead of over SCENE_BLEND.")
+@click.option("--scene", "scene_name", help="Scene to change (default: the file's active scene).")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the scene differs from GRAPH.")
+@click.option("--force", is_flag=True, help="Apply despite precision findings (NS3xx and up).")
+@click.option("--allow-upgrade", is_flag=True,
+              help="Accept a .blend saved by an older Blender (it is saved in this version's format).")
+def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_upgrade):
+    """Make SCENE_BLEND's compositor exactly GRAPH (a .nodes file), and set its scene settings.
+
+    Applying twice changes nothing. Writing in place keeps the previous file as `.blend1`; files
+    are written atomically and scripts in the .blend never run. Exit status: 0 done or up to
+    date, 1 lint errors / precision findings / the scene differs (--check), 2 file or Blender errors.
+    """
+    from nodescript.blender import apply as apply_module
+
+    opts = apply_module.Options(scene_blend, graph, scene_name, output, dry_run, check, force,
+                                allow_upgrade)
+    sys.exit(apply_module.run(opts, click.echo, _echo_err))
+
+
+@click.command()
+@click.argument("scene_blend", type=click.Path(dir_okay=False))
+@click.argument("graph", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--frames", help="Frames to render: 5, 1-3 or 1,4,9 (default: the current frame).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write every File Output (as OUT/<node name>/...) and the render result "
+                   "(OUT/render/...) under this folder.")
+@click.option("--scene", "scene_name", help="Scene to render (default: the file's active scene).")
+@click.option("--force", is_flag=True, help="Render despite precision findings in GRAPH.")
+@click.option("--allow-upgrade", is_flag=True, help="Accept a .blend saved by an older Blender.")
+def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade):
+    """Render SCENE_BLEND, with GRAPH applied in memory if given (the .blend is never written).
+
+    Prints every file written; exits 1 if a File Output that should have written a file did not.
+    """
+    from nodescript.blender import render as render_module
+
+    opts = render_module.Options(scene_blend, graph, scene_name, frames, out_dir, force,
+                                 allow_upgrade)
+    sys.exit(render_module.run(opts, click.echo, _echo_err))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(apply)
+    group.add_command(render)
+

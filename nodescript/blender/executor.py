@@ -1,0 +1,506 @@
+"""The only module that touches bpy: reads a scene into diff.State, carries out diff.Changes,
+and renders. Everything it is told to do comes from a Plan; it decides nothing about versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+import bpy
+
+from nodescript.blender import chunked, diff, plan
+from nodescript.blender.lowering import Lowering
+
+# Pointer properties written by datablock name -> the bpy.data collection holding them.
+POINTER_COLLECTIONS = {"node_tree": "node_groups", "scene": "scenes", "image": "images",
+                       "clip": "movieclips", "mask": "masks"}
+
+
+class ExecutionError(Exception):
+    """Blender refused something the plan asks for; the message says what and where."""
+
+
+def running_version() -> str:
+    return "%d.%d" % tuple(bpy.app.version[:2])
+
+
+def running_version_string() -> str:
+    return bpy.app.version_string
+
+
+def find_scene(name: str | None):
+    if name is None:
+        return bpy.context.scene
+    scene = bpy.data.scenes.get(name)
+    if scene is None:
+        names = ", ".join(s.name for s in bpy.data.scenes)
+        raise ExecutionError(f"no scene named {name!r} (scenes: {names})")
+    return scene
+
+
+def bind_to_scene(p: plan.Plan, scene) -> None:
+    """Fill in what depends on the scene: tree name, default view layer of Render Layers."""
+    p.tree.name = p.tree.name.format(scene=scene.name)
+    first = scene.view_layers[0].name
+    for tree in p.trees():
+        for node in tree.nodes:
+            if node.idname == "CompositorNodeRLayers" and "layer" in node.properties:
+                layer = node.properties["layer"] or first
+                _view_layer(scene, layer)        # fails early on an unknown view layer
+                node.properties["layer"] = layer
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def read_state(scene, p: plan.Plan, lowering: Lowering) -> diff.SceneState:
+    trees = {}
+    for ptree in p.trees():
+        tree, exists = _existing_tree(scene, ptree, p, lowering)
+        trees[ptree.name] = read_tree(tree, exists, ptree, lowering)
+    values = {v.path: _read_path(scene, v.path) for v in p.scene}
+    passes = {pv: _read_pass(scene, pv) for pv in p.passes}
+    return diff.SceneState(trees, values, passes)
+
+
+def diff_all(p: plan.Plan, state: diff.SceneState, lowering: Lowering) -> diff.Changes:
+    values, passes = diff.diff_scene(p, state)
+    trees = [diff.diff_tree(t, state.trees[t.name], wanted(t, lowering)) for t in p.trees()]
+    return diff.Changes(trees, values, passes)
+
+
+def wanted(ptree: plan.Tree, lowering: Lowering) -> dict[str, diff.Expected]:
+    linked: dict[str, set[str]] = {}
+    for link in ptree.links:
+        linked.setdefault(link.dst.node, set()).add(link.dst.identifier)
+    return {n.name: diff.expected(n, lowering.defaults(n.idname), linked.get(n.name, set()))
+            for n in ptree.nodes}
+
+
+def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.TreeState:
+    if tree is None:
+        return diff.TreeState(exists=False)
+    want = wanted(ptree, lowering)
+    planned = {n.name: n for n in ptree.nodes}
+    nodes = {}
+    for node in tree.nodes:
+        pnode = planned.get(node.name)
+        same_type = pnode is not None and pnode.idname == node.bl_idname
+        nodes[node.name] = _read_node(node, want[node.name] if same_type else None)
+    links = {(l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
+             for l in tree.links}
+    return diff.TreeState(exists, nodes, links, _read_interface(tree))
+
+
+def _read_node(node, want: diff.Expected | None) -> diff.NodeState:
+    state = diff.NodeState(node.name, node.bl_idname, node.label, tuple(node.location),
+                           node.parent.name if node.parent else None, node.mute,
+                           node.get(plan.TAG))
+    if want is None:
+        return state
+    state.properties = {path: _read_path(node, path) for path in want.properties}
+    sockets = _sockets_by_key(node.inputs)
+    state.inputs = {key: _plain(sockets[key].default_value) if key in sockets else None
+                    for key in want.inputs}
+    state.input_ids = tuple(s.identifier for s in node.inputs)
+    state.output_ids = tuple(s.identifier for s in node.outputs)
+    state.slots = _read_slots(node)
+    return state
+
+
+def _sockets_by_key(sockets) -> dict:
+    """Sockets by identifier, and by name where names are unique (group node interfaces)."""
+    found = {}
+    for sock in sockets:
+        found.setdefault(sock.name, sock)
+    for sock in sockets:
+        found[sock.identifier] = sock
+    return found
+
+
+def _read_slots(node) -> tuple[plan.FileSlot, ...] | None:
+    if node.bl_idname != "CompositorNodeOutputFile":
+        return None
+    if hasattr(node, "file_output_items"):
+        return tuple(plan.FileSlot(i.name, socket_type=i.socket_type) for i in node.file_output_items)
+    return tuple(plan.FileSlot(layer.name, path=slot.path)
+                 for slot, layer in zip(node.file_slots, node.layer_slots))
+
+
+def _read_interface(tree) -> tuple[plan.InterfaceSocket, ...]:
+    items = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
+    # Blender lists outputs first; plans list inputs first. Order within each side matters.
+    ordered = [i for i in items if i.in_out == "INPUT"] + [i for i in items if i.in_out == "OUTPUT"]
+    return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type) for i in ordered)
+
+
+def _read_path(owner, path: str):
+    try:
+        for part in path.split("."):
+            owner = getattr(owner, part)
+    except AttributeError:
+        return None
+    return _plain(owner)
+
+
+def _plain(value):
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(value, "bl_rna") and hasattr(value, "name"):
+        return value.name                       # a datablock: compared by name
+    try:
+        return tuple(value)
+    except TypeError:
+        return value
+
+
+def _read_pass(scene, pv: plan.PassValue):
+    owner = _pass_owner(scene, pv)
+    return getattr(owner, pv.property, None)
+
+
+def _pass_owner(scene, pv: plan.PassValue):
+    scene = bpy.data.scenes[pv.scene] if pv.scene else scene
+    owner = _view_layer(scene, pv.view_layer or scene.view_layers[0].name)
+    for part in pv.owner.split(".")[1:]:
+        owner = getattr(owner, part)
+    return owner
+
+
+def _view_layer(scene, name: str):
+    layer = scene.view_layers.get(name)
+    if layer is None:
+        names = ", ".join(v.name for v in scene.view_layers)
+        raise ExecutionError(f"scene {scene.name!r} has no view layer {name!r} (it has: {names})")
+    return layer
+
+
+def _existing_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
+    """(tree or None, whether it is in use) for one plan tree, changing nothing."""
+    if ptree is not p.tree:
+        tree = bpy.data.node_groups.get(ptree.name)
+        if tree is not None and tree.bl_idname != "CompositorNodeTree":
+            raise ExecutionError(f"a {tree.bl_idname} named {ptree.name!r} exists; nodescript "
+                                 "needs that name for a compositor group: rename one of them")
+        return tree, tree is not None
+    if lowering.SCENE_TREE_IS_GROUP:
+        tree = scene.compositing_node_group
+        return tree, tree is not None
+    return scene.node_tree, bool(scene.use_nodes and scene.node_tree)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def apply_plan(scene, p: plan.Plan, lowering: Lowering) -> int:
+    """Make the scene what the plan says; returns the number of changes made."""
+    values, passes = diff.diff_scene(p, read_state_scene_only(scene, p))
+    for path, _, value in sorted(values, key=lambda v: v[0] != "render.engine"):
+        _write_path(scene, path, value)        # the engine first: it changes Render Layers' sockets
+    for pv in passes:
+        setattr(_pass_owner(scene, pv), pv.property, True)
+    count = len(values) + len(passes)
+    for ptree in p.groups:                     # groups first: their users link to their sockets
+        count += _apply_tree(scene, ptree, p, lowering)
+    count += _apply_tree(scene, p.tree, p, lowering)
+    return count
+
+
+def read_state_scene_only(scene, p: plan.Plan) -> diff.SceneState:
+    return diff.SceneState({}, {v.path: _read_path(scene, v.path) for v in p.scene},
+                           {pv: _read_pass(scene, pv) for pv in p.passes})
+
+
+def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering) -> int:
+    tree, exists = _existing_tree(scene, ptree, p, lowering)
+    created = not exists
+    if created:          # 4.x makes default nodes with the tree: read them before comparing
+        tree = _ensure_tree(scene, ptree, p, lowering)
+    changes = diff.diff_tree(ptree, read_tree(tree, True, ptree, lowering), wanted(ptree, lowering))
+    if not changes:
+        return int(created)
+    count = (len(changes.added) + len(changes.removed) + len(changes.changed)
+             + len(changes.unlinked) + len(changes.linked) + created
+             + (changes.interface is not None))
+    if changes.interface is not None:
+        _write_interface(tree, changes.interface)
+    if len(changes.removed) > REBUILD_FROM:
+        _start_over(tree, ptree, changes)
+    _remove_links(tree, set(changes.unlinked))
+    nodes = tree.nodes
+    for name in changes.removed:
+        nodes.remove(nodes[name])
+    for change in changes.changed:
+        _update_node(nodes[change.name], change)
+    _build(tree, changes.added, changes.linked)
+    moved = [ptree.node(c.name) for c in changes.changed if "location" in c.values]
+    _set_locations(tree, changes.added + moved)
+    return count
+
+
+# Removing a node re-runs the tree update like any edit; past this many, clearing the tree and
+# building it again in groups (see chunked.py) is faster.
+REBUILD_FROM = 300
+
+
+def _start_over(tree, ptree: plan.Tree, changes: diff.TreeChanges) -> None:
+    tree.nodes.clear()
+    changes.removed, changes.unlinked, changes.changed = [], [], []
+    changes.added, changes.linked = list(ptree.nodes), list(ptree.links)
+
+
+def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
+    if ptree is not p.tree:
+        return bpy.data.node_groups.get(ptree.name) or bpy.data.node_groups.new(
+            ptree.name, "CompositorNodeTree")
+    if not lowering.SCENE_TREE_IS_GROUP:
+        scene.use_nodes = True
+        return scene.node_tree
+    tree = scene.compositing_node_group
+    if tree is None:
+        tree = bpy.data.node_groups.get(ptree.name)
+        if tree is not None and (tree.bl_idname != "CompositorNodeTree" or _used_by_a_scene(tree)):
+            raise ExecutionError(f"the node group {ptree.name!r} exists and is not free for "
+                                 f"scene {scene.name!r}: rename it")
+        tree = tree or bpy.data.node_groups.new(ptree.name, "CompositorNodeTree")
+        scene.compositing_node_group = tree
+    return tree
+
+
+def _used_by_a_scene(tree) -> bool:
+    return any(getattr(s, "compositing_node_group", None) == tree for s in bpy.data.scenes)
+
+
+def _write_interface(tree, sockets: tuple[plan.InterfaceSocket, ...]) -> None:
+    tree.interface.clear()
+    for sock in sockets:
+        tree.interface.new_socket(sock.name, in_out=sock.in_out, socket_type=sock.socket_type)
+
+
+def _remove_links(tree, keys: set[diff.LinkKey]) -> None:
+    if not keys:
+        return
+    doomed = [l for l in tree.links if (l.from_node.name, l.from_socket.identifier,
+                                          l.to_node.name, l.to_socket.identifier) in keys]
+    for link in doomed:
+        tree.links.remove(link)
+
+
+def _build(tree, pnodes: list[plan.Node], links: list[plan.Link]) -> None:
+    """Create `pnodes` and make `links` (which may also join existing nodes)."""
+    if len(pnodes) >= chunked.MIN_NODES and chunked.usable(bpy):
+        try:
+            links = chunked.build(bpy, tree, pnodes, links, _create_node, _find_socket)
+        except RuntimeError as exc:
+            raise ExecutionError(f"building {len(pnodes)} nodes in groups failed: {exc}") from None
+    else:
+        for pn in pnodes:
+            _create_node(tree.nodes, pn)
+    _link(tree, links)
+
+
+def _create_node(nodes, pn: plan.Node):
+    node = nodes.new(pn.idname)
+    node.name = pn.name
+    if node.name != pn.name:
+        raise ExecutionError(f"Blender renamed node {pn.name!r} to {node.name!r}")
+    if pn.label:
+        node.label = pn.label
+    for path, value in pn.properties.items():
+        _write_node_property(node, path, value)
+    if pn.slots is not None:
+        _write_slots(node, pn.slots)
+    _write_inputs(node, pn.inputs)
+    if pn.tag is not None:
+        node[plan.TAG] = pn.tag_text
+    return node
+
+
+def _set_locations(tree, pnodes: list[plan.Node]) -> None:
+    """All at once: one `node.location = ...` re-runs the tree update, foreach_set does not."""
+    if not pnodes:
+        return
+    wanted = {pn.name: pn.location for pn in pnodes}
+    flat: list[float] = []
+    for node in tree.nodes:
+        flat.extend(wanted.get(node.name) or tuple(node.location))
+    tree.nodes.foreach_set("location", flat)
+
+
+def _update_node(node, change: diff.NodeChange) -> None:
+    for what, (_, value) in change.values.items():
+        if what == "location":
+            continue                               # with the others, in _set_locations
+        elif what == "label":
+            node.label = value
+        elif what == "mute":
+            node.mute = False
+        elif what == "parent":
+            node.parent = node.id_data.nodes.get(value) if value else None
+        elif what == "tag":
+            if value is None:
+                del node[plan.TAG]
+            else:
+                node[plan.TAG] = value
+        elif what.startswith("inputs["):
+            key = what[len("inputs["):-1].strip("'\"")
+            _write_inputs(node, {key: value})
+        else:
+            _write_node_property(node, what, value)
+    if change.slots is not None:
+        _write_slots(node, change.slots)
+
+
+def _write_node_property(node, path: str, value) -> None:
+    if path in POINTER_COLLECTIONS and not isinstance(value, type(None)):
+        value = _datablock(POINTER_COLLECTIONS[path], value, node)
+    try:
+        _write_path(node, path, value)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ExecutionError(f"node {node.name!r}: cannot set {path} = {value!r}: {exc}") from None
+
+
+def _datablock(collection: str, name: str, node):
+    found = getattr(bpy.data, collection).get(name)
+    if found is None:
+        raise ExecutionError(f"node {node.name!r}: no {collection[:-1].replace('_', ' ')} "
+                             f"named {name!r} in this file")
+    return found
+
+
+def _write_path(owner, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        owner = getattr(owner, part)
+        if owner is None:
+            raise ExecutionError(f"cannot set {path}: {part} is not set in this scene")
+    setattr(owner, last, value)
+
+
+def _write_inputs(node, values: dict[str, object]) -> None:
+    if not values:
+        return
+    sockets = _sockets_by_key(node.inputs)
+    for key, value in values.items():
+        sock = sockets.get(key)
+        if sock is None:
+            raise ExecutionError(f"node {node.name!r} has no input {key!r}")
+        sock.default_value = value
+
+
+def _write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
+    if hasattr(node, "file_output_items"):       # 5.0: typed items
+        node.file_output_items.clear()
+        for slot in slots:
+            node.file_output_items.new(slot.socket_type, slot.name)
+        return
+    node.file_slots.clear()                      # 4.x: slots that are also layers
+    for i, slot in enumerate(slots):
+        node.file_slots.new(slot.path)
+        node.layer_slots[i].name = slot.name
+
+
+def _link(tree, links: list[plan.Link]) -> None:
+    nodes, new = tree.nodes, tree.links.new
+    for link in links:
+        new(_find_socket(nodes[link.src.node], link.src, "outputs"),
+            _find_socket(nodes[link.dst.node], link.dst, "inputs"))
+
+
+def _find_socket(node, sock: plan.Socket, side: str):
+    sockets = getattr(node, side)
+    if sock.by_index:
+        if sock.index < len(sockets):
+            return sockets[sock.index]
+    else:
+        if sock.index < len(sockets) and sockets[sock.index].identifier == sock.identifier:
+            return sockets[sock.index]     # the catalogue's index is right unless passes moved it
+        for candidate in sockets:
+            if candidate.identifier == sock.identifier:
+                return candidate
+    raise ExecutionError(f"node {node.name!r} ({node.bl_idname}) has no socket "
+                         f"{plan.describe_socket(sock)}")
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def _compositor(scene):
+    if hasattr(scene, "compositing_node_group"):
+        return scene.compositing_node_group
+    return scene.node_tree if scene.use_nodes else None
+
+
+def _file_output_nodes(scene) -> list:
+    tree = _compositor(scene)
+    if tree is None:
+        return []
+    return [n for n in tree.nodes if n.bl_idname == "CompositorNodeOutputFile" and not n.mute]
+
+
+def redirect_outputs(scene, out_dir: str) -> None:
+    """Every File Output to out_dir/<node name>/ (keeping file-name prefixes), the render
+    result to out_dir/render/."""
+    for node in _file_output_nodes(scene):
+        folder = os.path.join(out_dir, node.name, "")
+        if hasattr(node, "directory"):
+            node.directory = folder
+        elif node.format.file_format == "OPEN_EXR_MULTILAYER":
+            node.base_path = folder + os.path.basename(node.base_path)
+        else:
+            node.base_path = folder
+    render = scene.render
+    render.filepath = os.path.join(out_dir, "render", os.path.basename(render.filepath))
+
+
+def file_outputs(scene, make) -> list:
+    """What each File Output will write, via `make(node, folder, file_format, multilayer,
+    prefix, names)` (render.FileOutput): kept free of bpy types."""
+    found = []
+    for node in _file_output_nodes(scene):
+        fmt = node.format.file_format
+        multilayer = fmt == "OPEN_EXR_MULTILAYER"
+        linked = [sock.is_linked for sock in node.inputs if sock.identifier != "__extend__"]
+        if hasattr(node, "file_output_items"):        # 5.0
+            folder, prefix = bpy.path.abspath(node.directory), node.file_name
+            names = [prefix + item.name for item, on in zip(node.file_output_items, linked) if on]
+        else:                                          # 4.x
+            base = bpy.path.abspath(node.base_path)
+            folder, prefix = (os.path.dirname(base), os.path.basename(base)) if multilayer \
+                else (base, "")
+            names = [slot.path for slot, on in zip(node.file_slots, linked) if on]
+        if any(linked):
+            found.append(make(node.name, folder, fmt, multilayer, prefix, names))
+    return found
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence what Blender prints to stdout from C ("Read blend", "Saved: ...", "Fra: ...");
+    nodescript prints its own summary. Errors still reach stderr."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def render_frame(scene, frame: int) -> None:
+    """Render one frame as a one-frame animation (in memory; the .blend is never saved)."""
+    scene.frame_start = scene.frame_end = frame
+    try:
+        with quiet():
+            result = bpy.ops.render.render(animation=True, scene=scene.name)
+    except RuntimeError as exc:
+        raise ExecutionError(f"Blender could not render frame {frame}: "
+                             f"{' '.join(str(exc).split())}") from None
+    if result != {"FINISHED"}:
+        raise ExecutionError(f"Blender did not render frame {frame} ({', '.join(sorted(result))})")
+
+
+def render_result_path(scene, frame: int) -> str:
+    return scene.render.frame_path(frame=frame)

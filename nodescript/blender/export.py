@@ -1,0 +1,1042 @@
+"""Export: a scene's compositor (bpy objects) -> canonical `.nodes` text.
+
+`export_scene(scene, version=...)` reads the scene's tree (4.x `scene.node_tree`, 5.0
+`scene.compositing_node_group`), its node groups and the scene settings the graph depends on,
+and writes one `name = Kind(...)` statement per node, then one `a.Out -> b.In` line per link.
+Only values that differ from what nodescript would build anyway are written: catalogue defaults
+for node properties and unlinked inputs, nodescript's own defaults for File Output.
+
+Nodes the apply side built to emulate a kind this version lacks carry a JSON tag
+(`node["nodescript"]`, see nodescript.blender.plan.TAG) and fold back into one vocabulary node:
+5.0's Math chain into MapValue, 5.0's Group Output into Composite. What the language cannot say
+(muted nodes, frame membership, per-slot formats, ...) is listed in `# export:` comments at the
+top, so a reader knows what the text leaves out.
+
+bpy is imported inside functions only: importing this module works without Blender.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import json
+import math
+import re
+import struct
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import click
+
+from nodescript import catalog, vocabulary
+from nodescript.blender.plan import TAG
+from nodescript.catalog import NodeSpec, SocketSpec
+from nodescript.scene_settings import ENGINES, VIEW_TRANSFORMS
+
+
+__all__ = ["ExportError", "export_command", "export_file", "export_scene"]
+
+
+class ExportError(Exception):
+    """The scene cannot be exported (no such scene, unsupported Blender); one line."""
+
+
+# Properties that are UI state or follow from links, never written.
+SKIPPED_PROPERTIES = frozenset({"ui_shortcut", "active_input_index", "active_item_index",
+                                "socket_idname", "node_tree", "is_active_output"})
+# Stand-in type's property -> the kind's name for it (shader Map Range in 4.5's compositor).
+RENAMED_PROPERTIES = {"clamp": "use_clamp"}
+# Datablock pointers apply can set by name (executor.POINTER_COLLECTIONS, less node_tree).
+POINTER_PROPERTIES = frozenset({"scene", "image", "clip", "mask"})
+# Input socket types whose unlinked value the language can write.
+VALUE_SOCKET_TYPES = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR", "MENU", "STRING"})
+# What a fresh node-group interface socket holds (apply creates interfaces without defaults).
+GROUP_SOCKET_DEFAULTS = {"VALUE": 0.0, "INT": 0, "BOOLEAN": False, "RGBA": (0.0, 0.0, 0.0, 1.0),
+                         "VECTOR": (0.0, 0.0, 0.0)}
+GROUP_WORDS = {"VALUE": "float", "RGBA": "color", "VECTOR": "vector", "INT": "int",
+               "BOOLEAN": "bool"}
+INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
+                   "NodeSocketVector": "VECTOR", "NodeSocketInt": "INT",
+                   "NodeSocketBool": "BOOLEAN"}
+# 5.0 File Output item type nodescript declares for a source socket type (as lower_5_0 does).
+ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECTOR": "VECTOR",
+                     "RGBA": "RGBA"}
+# Words the grammar reserves: a node named like this would not parse.
+RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
+FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
+BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15     # ImageFormatSettings' RNA defaults
+OWN_FORMAT = ("has its own format, which nodescript cannot express; it is exported with the "
+              "node's format")
+RAW_SLOT = "has save_as_render off, which Blender 4.2 sets per input only; not exported"
+# 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).
+MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
+                   "min": ("min", "use_min"), "max": ("max", "use_max")}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"})  # as fmt writes
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+def export_file(blend_path, scene_name: str | None = None) -> str:
+    """Open `blend_path` (scripts disabled, never saved) and export one scene (default: active)."""
+    try:
+        import bpy
+    except ImportError:
+        raise ExportError("exporting needs Blender's Python module: pip install "
+                          "'nodescript[blender]' and bpy==4.2.23, 4.5.15 or 5.0.1") from None
+    from nodescript.blender.safe_io import open_blend
+
+    # Opening an older file upgrades it in memory only: export never saves.
+    open_blend(blend_path, allow_upgrade=True)
+    scene = _pick_scene(bpy, scene_name, str(blend_path))
+    return export_scene(scene, version=running_version())
+
+
+def running_version() -> str:
+    import bpy
+
+    version = f"{bpy.app.version[0]}.{bpy.app.version[1]}"
+    if version not in catalog.supported_versions():
+        raise ExportError(f"Blender {version} is not supported; nodescript knows "
+                          f"{', '.join(catalog.supported_versions())}")
+    return version
+
+
+def _pick_scene(bpy, name: str | None, path: str):
+    scenes = list(bpy.data.scenes)
+    if name is None:
+        active = getattr(bpy.context, "scene", None)
+        return active if active is not None and active in scenes else scenes[0]
+    for scene in scenes:
+        if scene.name == name:
+            return scene
+    names = ", ".join(f'"{s.name}"' for s in scenes)
+    raise ExportError(f'{path}: no scene "{name}"; the file has {names}')
+
+
+def export_scene(scene, *, version: str) -> str:
+    """The scene's compositor as canonical `.nodes` text for Blender `version` ("4.2", ...)."""
+    from nodescript.fmt import format_source
+
+    if version not in catalog.supported_versions():
+        raise ExportError(f"no catalogue for Blender {version}; nodescript knows "
+                          f"{', '.join(catalog.supported_versions())}")
+    return format_source(_SceneExporter(scene, version).run())
+
+
+@functools.cache
+def _language() -> SimpleNamespace:
+    """The resolver's setting names and defaults, which export must match. Imported on first
+    use: the resolver brings the parser along, and the CLI should start without it."""
+    from nodescript.resolve import file_output, resolver
+
+    return SimpleNamespace(common_args=resolver.COMMON_ARGS,
+                           scene_enums=resolver.SCENE_DEPENDENT_ENUMS,
+                           file_defaults=file_output.DEFAULTS)
+
+
+@click.command("export")
+@click.argument("blend", type=click.Path(dir_okay=False))
+@click.option("--scene", "scene_name", metavar="NAME",
+              help="Scene to export (default: the active one).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.nodes",
+              help="Write here instead of printing.")
+def export_command(blend, scene_name, output):
+    """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
+    from nodescript.blender.blendfile import BlendError
+
+    try:
+        text = export_file(blend, scene_name)
+    except (ExportError, BlendError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
+
+
+# --- the scene ------------------------------------------------------------------------------
+
+@dataclass
+class _GroupText:
+    name: str
+    inputs: list[tuple[str, str]]           # (param name, type word)
+    outputs: list[tuple[str, str]]
+    body: list[str]
+
+
+class _SceneExporter:
+    def __init__(self, scene, version: str):
+        self.scene = scene
+        self.version = version
+        self.catalog = catalog.load(version)
+        self.notes: list[str] = []
+        self.groups: dict[str, _GroupText] = {}      # tree name -> definition, users after used
+        self.interfaces: dict[str, _Interface] = {}
+        self.group_names = _Names(reserved=set())
+        self.kinds, self.stand_ins = _kinds_by_idname(version)
+
+    def kind_of(self, node) -> str | None:
+        """The node's kind; a type the vocabulary gives another version (4.5's ShaderNodeMath,
+        which 4.5 offers and makes from old files) stands in for the kind's type here."""
+        kind = self.kinds.get(node.bl_idname) or self.stand_ins.get(node.bl_idname)
+        if kind is not None and node.bl_idname in self.stand_ins:
+            built = vocabulary.spec_for(kind, self.version)[0].idname
+            self.note(f"{node.bl_idname} nodes are written as {kind}, which nodescript builds as "
+                      f"{built} in Blender {self.version}")
+        return kind
+
+    def note(self, text: str) -> None:
+        line = " ".join(text.split())
+        if line not in self.notes:
+            self.notes.append(line)
+
+    def run(self) -> str:
+        tree = self.scene_tree()
+        body = _TreeExporter(self, tree, None).run() if tree is not None else []
+        scene = self.scene_block(tree)
+        lines = [f"# export: {n}" for n in self.notes]
+        lines += [f'target "{self.version}"', "", *scene]
+        for group in self.groups.values():
+            lines += [_group_header(group), *[f"    {b}" if b else "" for b in group.body], "}", ""]
+        lines += body
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def scene_tree(self):
+        if self.version == "5.0":
+            return self.scene.compositing_node_group
+        if not self.scene.use_nodes:
+            if self.scene.node_tree is not None and len(self.scene.node_tree.nodes):
+                self.note("the scene has a compositor tree but does not use nodes (use_nodes is "
+                          "off); it is not exported")
+            return None
+        return self.scene.node_tree
+
+    # --- node groups, defined once each, before their users ------------------------------------
+    def group(self, tree) -> str:
+        """The nodescript name of node group `tree`, exporting its definition on first use."""
+        if tree.name in self.groups:
+            return self.groups[tree.name].name
+        name = self.group_names.take(tree.name, avoid_kinds=True)
+        interface = self.interface(tree)
+        body = _TreeExporter(self, tree, interface).run()    # nested groups register first
+        self.groups[tree.name] = _GroupText(name, interface.words("INPUT"),
+                                            interface.words("OUTPUT"), body)
+        return name
+
+    def interface(self, tree) -> _Interface:
+        if tree.name not in self.interfaces:
+            self.interfaces[tree.name] = _Interface.of(tree, self)
+        return self.interfaces[tree.name]
+
+    # --- scene { } -----------------------------------------------------------------------------
+    def scene_block(self, tree) -> list[str]:
+        settings = [*self.engine_settings(), *self.pass_settings(tree), *self.render_settings()]
+        if not settings:
+            return []
+        return ["scene {", *[f"    {key} = {value}" for key, value in settings], "}", ""]
+
+    def engine_settings(self) -> list[tuple[str, str]]:
+        engine = self.scene.render.engine
+        word = next((w for w, v in ENGINES.items()
+                     if (v.get(self.version) if isinstance(v, dict) else v) == engine), None)
+        if word is None:
+            self.note(f"render engine {engine} has no nodescript name; not exported")
+            return []
+        return [("engine", word)]
+
+    def pass_settings(self, tree) -> list[tuple[str, str]]:
+        words, layers = [], set()
+        for node, socket in _render_layers_outputs(tree, self.scene):
+            word = self.pass_word(socket.name)
+            if word is not None and word not in words:
+                words.append(word)
+            layers.add(node.layer)
+        out = [("passes", "[" + ", ".join(words) + "]")] if words else []
+        first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
+        other = sorted(layers - {first_layer})
+        if len(other) == 1 and len(layers) == 1:
+            out.append(("view_layer", _string(other[0])))
+        elif other:
+            self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
+                      "the scene block declares passes for the first one only")
+        return out
+
+    def pass_word(self, socket_name: str) -> str | None:
+        """`depth`, `object_index`, ...: the pass switch's name, which every version accepts."""
+        how = self.catalog.render_passes.get(socket_name)
+        if how is None or not how.get("property"):
+            return None                                       # Image, Alpha: always there
+        word = how["property"].removeprefix("use_pass_")
+        word = "depth" if word == "z" else word
+        named = vocabulary.pass_aliases(self.version).get(vocabulary.fold(word), "")
+        # The word may name another output of the same switch (CryptoObject00 for ...01).
+        if _NAME.match(word) and self.catalog.render_passes.get(named, {}).get("property") \
+                == how["property"]:
+            return word
+        return _string(socket_name)
+
+    def render_settings(self) -> list[tuple[str, str]]:
+        render = self.scene.render
+        out = [("resolution", f"({render.resolution_x}, {render.resolution_y})"),
+               ("use_compositing", _bool(render.use_compositing))]
+        transform = self.view_transform_word(self.scene.view_settings.view_transform)
+        if transform:
+            out.append(("view_transform", transform))
+        if render.engine == "CYCLES" and hasattr(self.scene, "cycles"):
+            out += [("cycles.samples", str(self.scene.cycles.samples)),
+                    ("cycles.filter_width", _float(self.scene.cycles.filter_width))]
+        return out
+
+    def view_transform_word(self, name: str) -> str | None:
+        word = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        if vocabulary.fold(word) in {vocabulary.fold(k) for k in VIEW_TRANSFORMS}:
+            return word
+        self.note(f'view transform "{name}" has no nodescript name; not exported')
+        return None
+
+
+def _group_header(group: _GroupText) -> str:
+    params = lambda ps: ", ".join(f"{n}: {t}" for n, t in ps)
+    return f"group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
+
+
+def _render_layers_outputs(tree, scene):
+    """(node, output socket) of every linked output of a Render Layers node reading `scene`."""
+    if tree is None:
+        return []
+    found = []
+    for link in tree.links:
+        node = link.from_node
+        if node.bl_idname == "CompositorNodeRLayers" and node.scene in (None, scene):
+            if (node, link.from_socket) not in found:
+                found.append((node, link.from_socket))
+    return sorted(found, key=lambda pair: _index(pair[0].outputs, pair[1]))
+
+
+# --- one tree: the scene's compositor or a group body -----------------------------------------
+
+@dataclass
+class _Param:
+    name: str
+    type: str                 # VALUE, RGBA, ...
+    identifier: str
+
+
+@dataclass
+class _Interface:
+    """A node group's sockets, named as nodescript params (unique, valid, input/output apart)."""
+
+    params: dict[str, list[_Param]]              # "INPUT"/"OUTPUT" -> params in order
+
+    @classmethod
+    def of(cls, tree, exporter: _SceneExporter) -> _Interface:
+        names = _Names(reserved=set())
+        params: dict[str, list[_Param]] = {"INPUT": [], "OUTPUT": []}
+        sockets = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
+        # Blender lists outputs first; inputs keep their names when an output shares one.
+        for item in sorted(sockets, key=lambda i: i.in_out != "INPUT"):
+            type_ = _interface_type(item.socket_type)
+            if type_ is None:
+                exporter.note(f'group "{tree.name}": socket "{item.name}" of type '
+                              f"{item.socket_type} cannot be written; it and its links are "
+                              "left out")
+                continue
+            params[item.in_out].append(_Param(names.take(item.name), type_, item.identifier))
+        return cls(params)
+
+    def words(self, side: str) -> list[tuple[str, str]]:
+        return [(p.name, GROUP_WORDS[p.type]) for p in self.params[side]]
+
+    def find(self, side: str, identifier: str) -> _Param | None:
+        return next((p for p in self.params[side] if p.identifier == identifier), None)
+
+    def names(self) -> set[str]:
+        return {p.name for ps in self.params.values() for p in ps}
+
+
+def _interface_type(socket_type: str) -> str | None:
+    # Subtypes extend the name: NodeSocketFloatFactor is a float.
+    return next((t for prefix, t in INTERFACE_TYPES.items() if socket_type.startswith(prefix)),
+                None)
+
+
+@dataclass
+class _Unit:
+    """One nodescript node: a Blender node, or the several nodes of an emulation."""
+
+    name: str
+    kind: str                       # vocabulary kind or group name
+    nodes: list                     # bpy nodes, the first one is the main one
+    order: int
+    spec: NodeSpec | None = None
+    emulated: bool = False                            # stands for nodes of other types
+    tag: dict | None = None
+    group_params: list[_Param] | None = None          # group instances: their inputs
+    group_outputs: list[_Param] | None = None
+    slots: list[str] = field(default_factory=list)    # FileOutput: slot name per input index
+    args: list[str] = field(default_factory=list)
+
+
+class _TreeExporter:
+    def __init__(self, scene_exporter: _SceneExporter, tree, interface: _Interface | None):
+        self.x = scene_exporter
+        self.version = scene_exporter.version
+        self.tree = tree
+        self.interface = interface
+        self.names = _Names(reserved=interface.names() if interface else set())
+        self.units: list[_Unit] = []
+        self.unit_of: dict[str, _Unit] = {}             # bpy node name -> unit
+        self.kinds = scene_exporter.kinds
+
+    def run(self) -> list[str]:
+        self.collect_units()
+        links = self.links()
+        units = _topological(self.units, links)
+        lines = [f"{u.name} = {u.kind}({', '.join(u.args)})" for u in units]
+        order = {u.name: i for i, u in enumerate(units)}
+        links.sort(key=lambda link: (order.get(link.dst_unit, len(order)), link.dst_index,
+                                     order.get(link.src_unit, -1), link.src_index))
+        link_lines = [f"{link.src} -> {link.dst}" for link in links]
+        return lines + ([""] if lines and link_lines else []) + link_lines
+
+    # --- nodes ---------------------------------------------------------------------------------
+    def collect_units(self) -> None:
+        """One unit per node, or per emulation, in the tree's order (of its first node)."""
+        emulated: dict[str, list] = {}
+        entries: list = []
+        for node in self.tree.nodes:
+            tag = _tag(node)
+            if tag is None or not self.is_emulation(node, tag):
+                entries.append((node, tag))
+            elif tag["node"] in emulated:
+                emulated[tag["node"]].append(node)
+            else:
+                emulated[tag["node"]] = [node]
+                entries.append((emulated[tag["node"]], tag))
+        for entry, tag in entries:
+            if isinstance(entry, list):
+                self.add_emulation(entry, tag)
+            else:
+                self.add_node(entry, tag)
+
+    def is_emulation(self, node, tag: dict) -> bool:
+        kind = tag["kind"]
+        return kind != self.kinds.get(node.bl_idname) and kind in vocabulary.EMULATED_KINDS
+
+    def add_node(self, node, tag: dict | None) -> None:
+        if node.bl_idname in ("NodeGroupInput", "NodeGroupOutput") and self.interface is not None:
+            return                                      # the group's params stand for them
+        if node.bl_idname == "NodeGroupOutput" and self.version == "5.0":
+            self.add_emulation([node], {"kind": "Composite", "node": node.name})
+            return
+        kind = self.x.kind_of(node)
+        if kind is None or kind in vocabulary.STRUCTURAL_KINDS:
+            self.x.note(f'node "{node.name}" ({node.bl_idname}) has no nodescript kind here; '
+                        "it and its links are left out")
+            return
+        unit = self.new_unit(node.name, kind, [node], tag)
+        if kind == "Group":
+            self.group_unit(unit, node)
+        elif kind == "FileOutput":
+            unit.args = _FileOutputReader(self.x, node, unit).args()
+        else:
+            unit.spec = vocabulary.spec_for(kind, self.version)[0]
+            unit.args = self.node_args(unit, node)
+            if unit.spec.idname != node.bl_idname:
+                self.stand_in_notes(node, unit.spec)
+        self.common_notes(node)
+
+    def new_unit(self, blender_name: str, kind: str, nodes: list, tag: dict | None) -> _Unit:
+        unit = _Unit(self.names.take(blender_name), kind, nodes, len(self.units), tag=tag)
+        self.units.append(unit)
+        for node in nodes:
+            self.unit_of[node.name] = unit
+        return unit
+
+    def common_notes(self, node) -> None:
+        if node.mute:
+            self.x.note(f'node "{node.name}" is muted in Blender; nodescript has no mute, so it '
+                        "is exported as active")
+        if node.parent is not None and node.parent.bl_idname == "NodeFrame":
+            self.x.note("nodes inside frames: frame membership (node.parent) is not kept")
+
+    def group_unit(self, unit: _Unit, node) -> None:
+        if node.node_tree is None:
+            self.x.note(f'group node "{node.name}" has no node group; it is left out')
+            self.units.remove(unit)
+            del self.unit_of[node.name]
+            return
+        unit.kind = self.x.group(node.node_tree)
+        interface = self.x.interface(node.node_tree)
+        unit.group_params = interface.params["INPUT"]
+        unit.group_outputs = interface.params["OUTPUT"]
+        sockets = tuple(SocketSpec(p.identifier, p.name, p.type, GROUP_SOCKET_DEFAULTS[p.type])
+                        for p in unit.group_params)
+        unit.args = self.input_args(node, sockets, set()) + _label_arg(node.label)
+
+    # --- settings of ordinary nodes --------------------------------------------------------------
+    def node_args(self, unit: _Unit, node) -> list[str]:
+        args = self.property_args(unit, node)
+        args += self.input_args(node, unit.spec.inputs, set(unit.spec.properties))
+        return args + _label_arg(node.label)
+
+    def stand_in_notes(self, node, spec: NodeSpec) -> None:
+        """Settings of a stand-in node that the kind's own type has no place for."""
+        own = self.x.catalog.nodes.get(node.bl_idname)
+        lost = [p for p in own.properties.values() if p.identifier not in spec.properties
+                and RENAMED_PROPERTIES.get(p.identifier) not in spec.properties
+                and _writable(p, self.x.catalog, node)
+                and _property_text(getattr(node, p.identifier), p) is not None]
+        lost += [s for s in own.inputs if _spec_index(spec.inputs, s.identifier) is None
+                 and s.identifier in node.inputs and _input_changed(node.inputs[s.identifier], s)]
+        for what in lost:
+            self.x.note(f'node "{node.name}": {what.identifier} has no counterpart in '
+                        f"{spec.idname}; not exported")
+
+    def property_args(self, unit: _Unit, node) -> list[str]:
+        args = []
+        for ident, prop in unit.spec.properties.items():
+            source = _stand_in_name(node, ident)
+            if source != ident:                   # a stand-in's own name for this setting
+                text = _property_text(getattr(node, source), prop)
+                args += [f"{ident}={text}"] if text is not None else []
+                continue
+            if not _writable(prop, catalog.load(self.version), node):
+                continue
+            if unit.kind == "RenderLayers" and ident in ("scene", "layer"):
+                continue
+            text = _property_text(getattr(node, ident), prop)
+            if text is not None:
+                args.append(f"{ident}={text}")
+        if unit.kind == "RenderLayers":
+            args += self.render_layers_args(node)
+        return args
+
+    def render_layers_args(self, node) -> list[str]:
+        """`scene=` for another scene's render; `layer=` when not the scene's first view layer."""
+        source = node.scene if node.scene is not None else self.x.scene
+        args = [] if source == self.x.scene else [f"scene={_string(source.name)}"]
+        first = source.view_layers[0].name if len(source.view_layers) else None
+        if args or node.layer != first:
+            args.append(f"layer={_string(node.layer)}")
+        return args
+
+    def input_args(self, node, sockets: tuple[SocketSpec, ...], properties: set[str]) -> list[str]:
+        """Unlinked inputs that differ from the default: by name, or `inputs=(...)` by position
+        where the name is shared (Math's three `Value`s) or taken by a property."""
+        named, positional = [], {}
+        shown = [vocabulary.fold(s.name) for s in node.inputs if s.enabled]
+        for socket in node.inputs:
+            index = _spec_index(sockets, socket.identifier)
+            if index is None or not _input_changed(socket, sockets[index]):
+                continue
+            text = _socket_text(socket.default_value, socket.type)
+            name = _input_setting_name(sockets, index, properties, shown)
+            if name is None:
+                positional[index] = text
+            else:
+                named.append(f"{name}={text}")
+        if positional:
+            values = [positional.get(i, "_") for i in range(max(positional) + 1)]
+            named.append(f"inputs=({', '.join(values)})")
+        return named
+
+    # --- emulations: several Blender nodes, one nodescript node ----------------------------------
+    def add_emulation(self, members: list, tag: dict) -> None:
+        kind = tag["kind"]
+        unit = self.new_unit(tag["node"], kind, members, tag)
+        unit.spec, _ = vocabulary.spec_for(kind, self.version)
+        unit.emulated = True
+        if kind == "MapValue":
+            unit.args = self.map_value_args(unit)
+        else:
+            unit.args = _label_arg(members[0].label)
+        for node in members:
+            self.common_notes(node)
+
+    def map_value_args(self, unit: _Unit) -> list[str]:
+        """The Math nodes' live values win over the tag (a user may have edited them)."""
+        values = dict(unit.tag.get("args", {}))
+        values.update({switch: False for _, switch in MAP_VALUE_ROLES.values() if switch})
+        first = None
+        for node in _chain_order(unit.nodes):
+            role = _tag(node).get("role")
+            prop, switch = MAP_VALUE_ROLES.get(role, (None, None))
+            if prop is None:
+                continue
+            first = first or node
+            values[prop] = node.inputs[1].default_value
+            if switch:
+                values[switch] = True
+        args = [f"{ident}={text}" for ident, prop in unit.spec.properties.items()
+                if ident in values and (text := _property_text(values[ident], prop)) is not None]
+        if first is not None and not first.inputs[0].is_linked \
+                and not _same(first.inputs[0].default_value, unit.spec.inputs[0].default):
+            args.append(f"value={_float(first.inputs[0].default_value)}")
+        label = re.sub(r" \((offset|size|min|max)\)$", "", first.label if first else "")
+        return args + _label_arg("" if label == "Map Value" else label)
+
+    # --- links -----------------------------------------------------------------------------------
+    def links(self) -> list[_Link]:
+        out = []
+        for link in self.tree.links:
+            src = self.source(link.from_node, link.from_socket)
+            dst = self.destination(link.to_node, link.to_socket)
+            if src is None or dst is None:
+                continue
+            if src.unit is not None and src.unit == dst.unit:
+                continue                                # inside an emulation
+            self.item_type_note(link)
+            if link.is_muted:
+                self.x.note(f'the link {src.text} -> {dst.text} is muted in Blender; exported '
+                            "as active")
+            out.append(_Link(src.text, dst.text, src.unit, dst.unit, src.index, dst.index))
+        return out
+
+    def item_type_note(self, link) -> None:
+        """5.0 items declare their type, and it decides half vs full float in EXR: say when
+        re-applying would declare another one (nodescript takes the feeding socket's type)."""
+        node = link.to_node
+        if self.version != "5.0" or node.bl_idname != "CompositorNodeOutputFile":
+            return
+        index = _index(node.inputs, link.to_socket)
+        items = node.file_output_items
+        spec = self.x.catalog.nodes.get(link.from_node.bl_idname)
+        source = spec and _spec_index(spec.outputs, link.from_socket.identifier)
+        type_ = spec.outputs[source].type if source is not None else link.from_socket.type
+        declared = ITEM_SOCKET_TYPES.get(type_)
+        if index < len(items) and declared and items[index].socket_type != declared:
+            self.x.note(f'File Output "{node.name}": input "{items[index].name}" is declared '
+                        f"{items[index].socket_type} but nodescript declares it {declared} (the "
+                        "type of what feeds it), which can change the precision written")
+
+    def source(self, node, socket) -> _End | None:
+        if node.bl_idname == "NodeGroupInput" and self.interface is not None:
+            param = self.interface.find("INPUT", socket.identifier)
+            return _End(param.name, None, 0) if param else None
+        unit = self.unit_of.get(node.name)
+        ref = None if unit is None else self.output_ref(unit, node, socket)
+        if ref is None:
+            return None
+        return _End(unit.name + ref, unit.name, _index(node.outputs, socket))
+
+    def destination(self, node, socket) -> _End | None:
+        if node.bl_idname == "NodeGroupOutput" and self.interface is not None:
+            param = self.interface.find("OUTPUT", socket.identifier)
+            return _End(param.name, None, 0) if param else None
+        unit = self.unit_of.get(node.name)
+        if unit is None:
+            return None
+        index = _index(node.inputs, socket)
+        ref = self.input_ref(unit, node, socket, index)
+        return None if ref is None else _End(unit.name + ref, unit.name, index)
+
+    def output_ref(self, unit: _Unit, node, socket) -> str | None:
+        if unit.emulated:
+            return ".Value"                              # MapValue's one output
+        if unit.group_outputs is not None:
+            return _param_ref(unit.group_outputs, socket.identifier)
+        return self.checked(_socket_ref(unit.spec.outputs, socket, unit.kind, self.version),
+                            node, socket, "output")
+
+    def input_ref(self, unit: _Unit, node, socket, index: int) -> str | None:
+        if unit.kind == "FileOutput":
+            if index >= len(unit.slots):
+                return None                              # the virtual "add an item" socket
+            return _ref(unit.slots[index])
+        if unit.emulated and unit.kind == "MapValue":
+            return ".Value"
+        if unit.emulated and unit.kind == "Composite":
+            return self.composite_ref(socket, index)
+        if unit.group_params is not None:
+            return _param_ref(unit.group_params, socket.identifier)
+        return self.checked(_socket_ref(unit.spec.inputs, socket, unit.kind, self.version),
+                            node, socket, "input")
+
+    def checked(self, ref: str | None, node, socket, side: str) -> str | None:
+        if ref is None:
+            self.x.note(f'node "{node.name}": {side} "{socket.name}" has no nodescript name; '
+                        "its links are left out")
+        return ref
+
+    def composite_ref(self, socket, index: int) -> str | None:
+        """5.0's Group Output stands for Composite: its first output socket is the image."""
+        if index == 0:
+            return ".Image"
+        if socket.bl_idname != "NodeSocketVirtual":
+            self.x.note(f'the compositor output "{socket.name}" beyond the first has no Composite '
+                        "input; its link is left out")
+        return None
+
+
+@dataclass
+class _End:
+    text: str
+    unit: str | None
+    index: int
+
+
+@dataclass
+class _Link:
+    src: str
+    dst: str
+    src_unit: str | None
+    dst_unit: str | None
+    src_index: int
+    dst_index: int
+
+
+def _topological(units: list[_Unit], links: list[_Link]) -> list[_Unit]:
+    """Sources before the nodes they feed; ties in Blender's node order. A cycle (Blender
+    allows none, but a file may hold one) is broken at its first node in that order."""
+    feeds: dict[int, set[int]] = {u.order: set() for u in units}
+    waiting = dict.fromkeys(feeds, 0)
+    order_of = {u.name: u.order for u in units}
+    for link in links:
+        src, dst = order_of.get(link.src_unit), order_of.get(link.dst_unit)
+        if src is not None and dst is not None and src != dst and dst not in feeds[src]:
+            feeds[src].add(dst)
+            waiting[dst] += 1
+    ready = [order for order, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    done: list[int] = []
+    placed: set[int] = set()
+    while len(done) < len(units):
+        if not ready:                                    # only cycles left
+            ready = [min(o for o in waiting if o not in placed)]
+        order = heapq.heappop(ready)
+        if order in placed:
+            continue
+        placed.add(order)
+        done.append(order)
+        for fed in feeds[order]:
+            waiting[fed] -= 1
+            if waiting[fed] == 0 and fed not in placed:
+                heapq.heappush(ready, fed)
+    by_order = {u.order: u for u in units}
+    return [by_order[o] for o in done]
+
+
+def _chain_order(nodes: list) -> list:
+    """An emulation's Math nodes in chain order, from the one fed from outside."""
+    names = {n.name for n in nodes}
+
+    def fed_by(node) -> list:
+        return [l.to_node for l in node.outputs[0].links if l.to_node.name in names]
+
+    fed = {m.name for n in nodes for m in fed_by(n)}
+    ordered = [n for n in nodes if n.name not in fed][:1]
+    while ordered and len(ordered) < len(nodes):
+        following = fed_by(ordered[-1])
+        if not following or following[0] in ordered:
+            break
+        ordered.append(following[0])
+    return ordered + [n for n in nodes if n not in ordered]
+
+
+# --- File Output ----------------------------------------------------------------------------
+
+class _FileOutputReader:
+    """4.x base_path + file_slots/layer_slots, or 5.0 directory + file_name + items, as
+    FileOutput(path=..., format=..., ...) and one slot name per input."""
+
+    def __init__(self, exporter: _SceneExporter, node, unit: _Unit):
+        self.x = exporter
+        self.node = node
+        self.unit = unit
+        self.fmt = node.format
+        self.per_format = exporter.catalog.image_format.get("per_format", {}) \
+            .get(self.fmt.file_format, {})
+
+    def args(self) -> list[str]:
+        directory, file_name = self.paths_and_slots()
+        args = [f"path={_string(directory)}"]
+        if file_name != _language().file_defaults["file_name"]:
+            args.append(f"file_name={_string(file_name)}")
+        args += self.format_args()
+        if self.x.version != "4.2" and not self.node.save_as_render:
+            args.append("save_as_render=false")
+        self.unlinked_notes()
+        return args + _label_arg(self.node.label)
+
+    def paths_and_slots(self) -> tuple[str, str]:
+        if self.x.version == "5.0":
+            items = list(self.node.file_output_items)
+            self.unit.slots = [item.name for item in items]
+            self.note_slots([item.override_node_format for item in items], OWN_FORMAT)
+            return self.node.directory, self.node.file_name
+        base = self.node.base_path
+        layers = [slot.name for slot in self.node.layer_slots]
+        if self.fmt.file_format == "OPEN_EXR_MULTILAYER":
+            self.unit.slots = layers
+            cut = max(base.rfind("/"), base.rfind("\\")) + 1
+            return base[:cut], base[cut:]      # a multilayer base_path is directory + file name
+        slots = list(self.node.file_slots)
+        prefix = _common_prefix([slot.path for slot in slots], layers)
+        # Layer names edited apart from the paths: the paths name the files, so they win.
+        self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
+        self.note_slots([not slot.use_node_format for slot in slots], OWN_FORMAT)
+        if self.x.version == "4.2":
+            self.note_slots([not slot.save_as_render for slot in slots], RAW_SLOT)
+        return base, prefix or ""
+
+    def note_slots(self, flags: list[bool], what: str) -> None:
+        for name, flag in zip(self.unit.slots, flags):
+            if flag:
+                self.x.note(f'File Output "{self.node.name}": input "{name}" {what}')
+
+    def format_args(self) -> list[str]:
+        """Format and depth always (they decide precision, and Blender's defaults differ by
+        version); codec for EXR; the rest when not what nodescript or Blender would pick."""
+        fmt, per = self.fmt, self.per_format
+        args = [f"format={FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
+        if fmt.color_depth:
+            args.append(f"depth={fmt.color_depth}")
+        if per.get("exr_codec"):
+            args.append(f"codec={fmt.exr_codec.lower()}")
+        modes = per.get("color_mode", [])
+        wanted = _language().file_defaults["color_mode"]     # as the resolver picks it
+        if fmt.color_mode != (wanted if wanted in modes else (modes or [None])[0]):
+            args.append(f"color_mode={fmt.color_mode.lower()}")
+        if self.uses_quality() and fmt.quality != BLENDER_QUALITY:
+            args.append(f"quality={fmt.quality}")
+        if fmt.file_format == "PNG" and fmt.compression != BLENDER_COMPRESSION:
+            args.append(f"compression={fmt.compression}")
+        return args
+
+    def uses_quality(self) -> bool:
+        if self.per_format.get("exr_codec"):        # EXR: only its lossy DWA codecs (5.0)
+            return self.fmt.exr_codec in self.per_format.get("quality_exr_codecs", [])
+        return bool(self.per_format.get("quality"))
+
+    def unlinked_notes(self) -> None:
+        for index, name in enumerate(self.unit.slots):
+            if index < len(self.node.inputs) and not self.node.inputs[index].is_linked:
+                self.x.note(f'File Output "{self.node.name}": input "{name}" is not linked; '
+                            "nodescript creates inputs by links, so it is left out")
+
+
+def _common_prefix(paths: list[str], layers: list[str]) -> str | None:
+    """P when every 4.x slot path is P + its layer name (how apply writes file_name), else None."""
+    if not paths or len(paths) != len(layers) or not paths[0].endswith(layers[0]):
+        return None
+    prefix = paths[0][:len(paths[0]) - len(layers[0])]
+    return prefix if all(p == prefix + l for p, l in zip(paths, layers)) else None
+
+
+def _stand_in_name(node, ident: str) -> str:
+    """Where a stand-in node keeps setting `ident` (shader Map Range's `clamp` is `use_clamp`)."""
+    if hasattr(node, ident):
+        return ident
+    return next((own for own, kind_name in RENAMED_PROPERTIES.items()
+                 if kind_name == ident and hasattr(node, own)), ident)
+
+
+def _writable(prop, cat: catalog.Catalog, node) -> bool:
+    """A property the language can set on this node (not UI state, not a collection)."""
+    raw = cat.raw["nodes"].get(node.bl_idname, {}).get("properties", {}).get(prop.identifier, {})
+    return not (prop.identifier in SKIPPED_PROPERTIES or prop.identifier in _language().common_args
+                or prop.readonly or raw.get("enum_flag") or not hasattr(node, prop.identifier))
+
+
+def _input_changed(socket, spec: SocketSpec) -> bool:
+    """An unlinked input showing on the node, holding something else than its default."""
+    return (not socket.is_linked and socket.enabled and socket.type in VALUE_SOCKET_TYPES
+            and not _same(socket.default_value, spec.default))
+
+
+def _kinds_by_idname(version: str) -> tuple[dict[str, str], dict[str, str]]:
+    """({idname: kind} of `version`, {idname: kind} for types the vocabulary names only in
+    other versions but that `version` has too)."""
+    own, others = {}, {}
+    present = catalog.load(version).nodes
+    for kind, per_version in vocabulary.kind_table().items():
+        for v, idname in per_version.items():
+            (own if v == version else others).setdefault(idname, kind)
+    stand_ins = {i: k for i, k in others.items() if i not in own and i in present
+                 and vocabulary.spec_for(k, version) is not None}
+    return own, stand_ins
+
+
+# --- sockets ----------------------------------------------------------------------------------
+
+def _index(sockets, socket) -> int:
+    return next((i for i, s in enumerate(sockets) if s == socket), -1)
+
+
+def _spec_index(sockets: tuple[SocketSpec, ...], identifier: str) -> int | None:
+    return next((i for i, s in enumerate(sockets) if s.identifier == identifier), None)
+
+
+def _socket_ref(sockets: tuple[SocketSpec, ...], socket, kind: str, version: str) -> str | None:
+    """`.Name` when the name finds this socket, else `[index]` (Math's second `Value`); None
+    for a socket the kind does not have (a view layer's AOV output)."""
+    index = _spec_index(sockets, socket.identifier)
+    if index is None:
+        index = vocabulary.find_socket(sockets, socket.name, kind=kind, version=version)
+    if index is None and len(sockets) == 1:
+        index = 0                       # a stand-in's one socket, named otherwise (Result/Value)
+    if index is None:
+        return None
+    name = sockets[index].name
+    if vocabulary.find_socket(sockets, name, kind=kind, version=version) == index:
+        return _ref(name)
+    return f"[{index}]"
+
+
+def _param_ref(params: list[_Param], identifier: str) -> str | None:
+    param = next((p for p in params if p.identifier == identifier), None)
+    return None if param is None else _ref(param.name)
+
+
+def _ref(name: str) -> str:
+    return f".{name}" if _NAME.match(name) else f".{_string(name)}"
+
+
+def _input_setting_name(sockets: tuple[SocketSpec, ...], index: int, properties: set[str],
+                        shown: list[str]) -> str | None:
+    """`from_max` for "From Max" when that name finds this input and no other input showing on
+    the node has it (5.0 Map Range's hidden vector "From Max" is fine, Math's second Value not)."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", sockets[index].name).strip("_").lower()
+    folded = vocabulary.fold(name)
+    if not _NAME.match(name) or name in _language().common_args or name in RESERVED:
+        return None
+    if folded in {vocabulary.fold(p) for p in properties}:
+        return None                             # a property of that name would win
+    if shown.count(folded) > 1:
+        return None
+    return name if vocabulary.find_socket(sockets, name) == index else None
+
+
+def _tag(node) -> dict | None:
+    raw = node.get(TAG) if hasattr(node, "get") else None
+    if raw is None:
+        return None
+    try:
+        tag = json.loads(raw) if isinstance(raw, str) else raw.to_dict()
+    except (ValueError, AttributeError):
+        return None
+    return tag if isinstance(tag, dict) and "kind" in tag and "node" in tag else None
+
+
+# --- values -----------------------------------------------------------------------------------
+
+def _property_text(value, prop) -> str | None:
+    """The setting's text, or None when it is the default (or not writable)."""
+    if prop.type == "POINTER":
+        if prop.identifier not in POINTER_PROPERTIES or value is None:
+            return None
+        return _string(value.name)
+    if prop.default is not None and _same(value, prop.default):
+        return None
+    if prop.type == "ENUM":
+        if not isinstance(value, str) or not value:
+            return None
+        if prop.identifier in _language().scene_enums:
+            return _string(value)
+        return value.lower() if _NAME.match(value) else _string(value)
+    if prop.type == "BOOLEAN":
+        return _bool(value)
+    if prop.type == "STRING":
+        return _string(value)
+    if prop.type in ("INT", "FLOAT"):
+        return _numbers(value, prop.type == "INT")
+    return None
+
+
+def _socket_text(value, socket_type: str) -> str:
+    if socket_type in ("MENU", "STRING"):
+        return _string(str(value))
+    if socket_type == "BOOLEAN":
+        return _bool(value)
+    return _numbers(value, socket_type == "INT")
+
+
+def _numbers(value, integer: bool) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if integer else _float(value)
+    items = list(value)
+    if len(items) == 1:                         # a one-element array: a scalar fills it
+        return _numbers(items[0], integer)
+    return "(" + ", ".join(_numbers(v, integer) for v in items) + ")"
+
+
+def _float(value: float) -> str:
+    """Shortest text that is the same float32: 0.1 stays 0.1, whole numbers have no point."""
+    if math.isnan(value):
+        return "0"
+    if math.isinf(value):
+        return "1e39" if value > 0 else "-1e39"    # past float32's range: infinity again
+    single = _f32(value)
+    text = next(t for t in (f"{value:.{d}g}" for d in range(1, 18)) if _f32(float(t)) == single)
+    number = float(text)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def _f32(value: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def _same(value, default) -> bool:
+    """Equal at the catalogue's precision (6 significant digits; booleans and strings exact)."""
+    if isinstance(default, (list, tuple)):
+        items = list(value) if not isinstance(value, (str, int, float)) else [value]
+        return len(items) == len(default) and all(_same(a, b) for a, b in zip(items, default))
+    if isinstance(value, bool) or isinstance(default, bool) or isinstance(value, str):
+        return value == default
+    if isinstance(value, (int, float)) and isinstance(default, (int, float)):
+        return f"{float(value):.6g}" == f"{float(default):.6g}"
+    try:                                         # a bpy array against a scalar default
+        items = list(value)
+    except TypeError:
+        return value == default
+    return len(items) == 1 and _same(items[0], default)
+
+
+def _bool(value) -> str:
+    return "true" if value else "false"
+
+
+def _string(text: str) -> str:
+    escaped = text.translate(_ESCAPES)
+    return f'"{escaped}"'
+
+
+def _label_arg(label: str) -> list[str]:
+    return [f"label={_string(label)}"] if label else []
+
+
+# --- names ------------------------------------------------------------------------------------
+
+class _Names:
+    """Blender names as nodescript names: valid, not reserved, unique ("Math.001" -> Math_001)."""
+
+    def __init__(self, reserved: set[str]):
+        self.taken = set(reserved)
+
+    def take(self, blender_name: str, avoid_kinds: bool = False) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]+", "_", blender_name).strip("_") or "node"
+        if base[0].isdigit():
+            base = f"n_{base}"
+        if base in RESERVED or avoid_kinds and _is_kind(base):
+            base = f"{base}_" if not avoid_kinds else f"{base}Group"
+        name, counter = base, 1
+        while name in self.taken or avoid_kinds and _is_kind(name):
+            counter += 1
+            name = f"{base}_{counter}"
+        self.taken.add(name)
+        return name
+
+
+def _is_kind(name: str) -> bool:
+    return vocabulary.find_kind(name) is not None

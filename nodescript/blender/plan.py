@@ -1,0 +1,158 @@
+"""A Plan: what one graph becomes in one Blender version, as plain data (no bpy).
+
+The lowering (nodescript/blender/lowering.py and its per-version dialects) turns an IR Graph into
+a Plan; the executor compares it with a scene and carries out the difference. Plans are what the
+golden tests snapshot, so everything in them is deterministic and JSON-friendly (`to_json`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+# Custom property on nodes that emulate something the version lacks (5.0 MapValue's Math nodes,
+# 5.0 Composite's Group Output): JSON {"kind", "node", "role", "args"} for the exporter.
+TAG = "nodescript"
+
+
+@dataclass(frozen=True)
+class Socket:
+    """One end of a link. Sockets are found by identifier (stable when passes or the engine add
+    sockets, e.g. Cycles' "Noisy Image"), except where identifiers are made up by Blender
+    (group interfaces, File Output items): there `by_index` says to use the index."""
+
+    node: str
+    index: int
+    identifier: str
+    by_index: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    src: Socket
+    dst: Socket
+
+
+@dataclass(frozen=True)
+class FileSlot:
+    """One input of a File Output. 4.x: a file slot (`path`) that is also a layer (`name`);
+    5.0: an item (`name`, `socket_type`)."""
+
+    name: str
+    path: str | None = None          # 4.x file_slots[i].path; None in 5.0
+    socket_type: str | None = None   # 5.0 file_output_items socket type; None in 4.x
+
+
+@dataclass(frozen=True)
+class InterfaceSocket:
+    name: str
+    in_out: str                      # INPUT or OUTPUT
+    socket_type: str                 # NodeSocketFloat, NodeSocketColor, ...
+
+
+@dataclass
+class Node:
+    name: str
+    idname: str
+    location: tuple[float, float] = (0.0, 0.0)
+    label: str = ""
+    parent: str | None = None
+    # RNA path under the node -> value, set in this order ("format.file_format" before
+    # "format.color_depth"). Pointers are given by datablock name.
+    properties: dict[str, object] = field(default_factory=dict)
+    inputs: dict[str, object] = field(default_factory=dict)     # input identifier -> value
+    slots: tuple[FileSlot, ...] | None = None                   # File Output only
+    tag: dict | None = None                                     # emulation record, see TAG
+
+    @property
+    def tag_text(self) -> str | None:
+        return None if self.tag is None else json.dumps(self.tag, sort_keys=True)
+
+
+@dataclass
+class Tree:
+    name: str                        # node group name; the scene tree's name when created
+    nodes: list[Node] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    interface: tuple[InterfaceSocket, ...] = ()
+
+    def node(self, name: str) -> Node:
+        return next(n for n in self.nodes if n.name == name)
+
+
+@dataclass(frozen=True)
+class SceneValue:
+    path: str                        # attribute path under the scene, e.g. "render.engine"
+    value: object
+
+
+@dataclass(frozen=True)
+class PassValue:
+    """A view-layer property that enables a render pass the graph uses or declares."""
+
+    owner: str                       # "view_layer" or "view_layer.cycles"
+    property: str                    # "use_pass_z"
+    view_layer: str | None = None    # None: the scene's first view layer
+    scene: str | None = None         # None: the scene being applied
+
+
+@dataclass
+class Plan:
+    version: str
+    tree: Tree                                           # the scene's compositor
+    groups: list[Tree] = field(default_factory=list)     # node groups, used ones before users
+    scene: list[SceneValue] = field(default_factory=list)
+    passes: list[PassValue] = field(default_factory=list)
+
+    def trees(self) -> list[Tree]:
+        return [*self.groups, self.tree]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=False, default=list)
+
+    def describe(self) -> str:
+        """One line per node, link, setting: what golden tests snapshot and dry runs show."""
+        lines = [f"blender {self.version}"]
+        for tree in self.trees():
+            lines.append(f"tree {tree.name!r}")
+            lines += [f"  interface {s.in_out.lower()} {s.name!r} {s.socket_type}" for s in tree.interface]
+            lines += [f"  node {describe_node(n)}" for n in tree.nodes]
+            lines += [f"  link {describe_link(l)}" for l in tree.links]
+        lines += [f"scene {v.path} = {v.value!r}" for v in self.scene]
+        lines += [f"pass {describe_pass(p)}" for p in self.passes]
+        return "\n".join(lines) + "\n"
+
+
+def describe_node(node: Node) -> str:
+    x, y = node.location
+    words = [node.name, node.idname, f"at ({x:g}, {y:g})"]
+    if node.label:
+        words.append(f"label={node.label!r}")
+    if node.parent:
+        words.append(f"parent={node.parent!r}")
+    words += [f"{k}={v!r}" for k, v in node.properties.items()]
+    words += [f"inputs[{k!r}]={v!r}" for k, v in node.inputs.items()]
+    if node.slots is not None:
+        words.append("slots=[" + ", ".join(describe_slot(s) for s in node.slots) + "]")
+    if node.tag is not None:
+        words.append(f"tag={node.tag_text}")
+    return " ".join(words).replace("-0,", "0,").replace("-0)", "0)")
+
+
+def describe_slot(slot: FileSlot) -> str:
+    extra = slot.path if slot.socket_type is None else slot.socket_type
+    return f"{slot.name!r}:{extra}"
+
+
+def describe_socket(sock: Socket) -> str:
+    return f"{sock.node}[{sock.index}]" if sock.by_index else f"{sock.node}.{sock.identifier}"
+
+
+def describe_link(link: Link) -> str:
+    return f"{describe_socket(link.src)} -> {describe_socket(link.dst)}"
+
+
+def describe_pass(value: PassValue) -> str:
+    where = "".join(f" {k}={v!r}" for k, v in (("view_layer", value.view_layer),
+                                               ("scene", value.scene)) if v is not None)
+    return f"{value.owner}.{value.property}{where}"

@@ -1,0 +1,182 @@
+"""Text and JSON renderings of inspected files."""
+
+from __future__ import annotations
+
+import json
+import math
+
+UNITS = ((1.0, "m", 1.0), (1e-3, "mm", 1e3), (1e-6, "um", 1e6), (0.0, "nm", 1e9))
+
+
+def is_depth(label: str) -> bool:
+    """Depth-like channels are printed in metres: a name component `Depth` (any case:
+    `ViewLayer.Depth.Z`, `depth.V`), or a channel named just `Z`."""
+    name = label.rsplit("/", 1)[-1]
+    return name == "Z" or any(p.lower() == "depth" for p in name.split("."))
+
+
+def num(x: float | None, digits: int = 6) -> str:
+    if x is None:
+        return "-"
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"
+
+
+def length(x: float | None, metric: bool, digits: int = 3) -> str:
+    """`x` in a readable unit when the channel is metric depth, else a plain number."""
+    if x is None:
+        return "-"
+    if abs(x) < 1e-12:
+        return "0"
+    if not metric:
+        return num(x, digits)
+    for floor, unit, scale in UNITS:
+        if abs(x) >= floor:
+            return f"{x * scale:.{digits}g} {unit}"
+    return f"{x:.{digits}g} m"
+
+
+def power_of_two(x: float | None) -> str | None:
+    """"2^-7" when x is an exact power of two."""
+    if not x or x <= 0 or not math.isfinite(x):
+        return None
+    mantissa, exp = math.frexp(x)
+    return f"2^{exp - 1}" if mantissa == 0.5 else None
+
+
+def group(n: int) -> str:
+    return f"{n:,}"
+
+
+def _step_line(ch: dict, metric: bool) -> str:
+    theory = ch["type_step"]
+    step = ch["step"]
+    unit = " m" if metric else ""
+    if ch["kind"] == "int":
+        scale = ch["full_scale"]
+        measured = "-" if step is None else f"{num(step * scale, 4)} code(s) = {num(step, 4)} of full scale"
+        return (f"step: measured {measured}; {ch['pixel_type']}: 1/{scale} = {num(1 / scale, 4)} "
+                f"of full scale")
+    measured = "-" if step is None else length(step, metric)
+    if step is not None and power_of_two(step):
+        measured = f"{power_of_two(step)}{unit} = {length(step, metric)}"
+    if theory is None:
+        return f"step: measured {measured}"
+    if ch["kind"] == "uint":
+        return f"step: measured {measured}; UINT: 1"
+    lo, hi = theory["binade"]
+    where = f"at {num(lo, 4)}-{num(hi, 4)}{unit}"
+    type_name = {"half": "half", "float": "float32", "double": "float64"}[ch["kind"]]
+    if theory.get("uncompressed_step") is not None:   # a codec keeps fewer mantissa bits
+        full = theory["uncompressed_step"]
+        text = (f"{type_name}: {power_of_two(full)}{unit} = {length(full, metric)} {where}; "
+                f"{ch['compression']} keeps {theory['mantissa_bits']} mantissa bits: "
+                f"2^{theory['exponent']}{unit} = {length(theory['step'], metric)}")
+    else:
+        text = f"{type_name}: 2^{theory['exponent']}{unit} = {length(theory['step'], metric)} {where}"
+    return f"step: measured {measured}; {text}"
+
+
+def _verdict_line(ch: dict, metric: bool) -> str:
+    st = ch["staircase"]
+    verdict = st["verdict"]
+    if verdict not in ("staircase", "smooth"):
+        return f"{verdict}: {st['reason']}"
+    step, gradient = length(st["step"], metric), length(st["gradient"], metric)
+    if ch["kind"] == "int" and st["step"] is not None:
+        step = f"{num(st['step'] * ch['full_scale'], 3)} code(s)"
+        gradient = f"{num(st['gradient'] * ch['full_scale'], 3)} code(s)"
+    grid = ""
+    if st.get("on_type_grid") is not None:
+        grid = ("; steps are the type's own" if st["on_type_grid"]
+                else f"; steps coarser than the type's {length(st['type_step'], metric)}: "
+                     "quantized before writing or by the codec")
+    levels = f"{group(st['levels'])} distinct levels over {group(st['pixels'])} gradient pixels"
+    if verdict == "staircase":
+        return (f"staircase: {levels}, step {step} >= gradient {gradient}/px, "
+                f"{st['repeat_fraction']:.0%} of neighbours along the gradient repeat{grid}")
+    return (f"smooth: {levels}, step {step} vs gradient {gradient}/px, "
+            f"{st['repeat_fraction']:.0%} of neighbours along the gradient repeat ({st['reason']})")
+
+
+def render_channel(ch: dict) -> list[str]:
+    metric = is_depth(ch["label"])
+    unit = " m" if metric else ""
+    codec = ch["compression"] or "-"
+    lossy = f"LOSSY ({ch['lossy_note']})" if ch["lossy"] else "lossless"
+    if not ch["lossy"] and ch.get("lossy_note"):
+        lossy += f" ({ch['lossy_note']})"
+    lines = [f"{ch['label']}: {ch['pixel_type']}, {codec} {lossy}"]
+    body = [f"range {num(ch['min'])} .. {num(ch['max'])}{unit}, {group(ch['distinct'])} distinct "
+            f"values in {group(ch['pixels'])} pixels, non-finite {group(ch['nonfinite'])}"]
+    if ch["nonfinite"]:
+        body[-1] += f" (NaN {ch['nan']}, +inf {ch['posinf']}, -inf {ch['neginf']})"
+    if ch["kind"] == "int":
+        body.append(f"raw {ch['raw_min']} .. {ch['raw_max']} of {ch['full_scale']}; "
+                    f"at 0: {group(ch['at_zero'])} px, at {ch['full_scale']} (1.0): "
+                    f"{group(ch['at_full_scale'])} px")
+    extra = []
+    if ch.get("background"):
+        extra.append(f"background (|v| >= 1e9): {group(ch['background'])} px")
+    if ch.get("saturated"):
+        extra.append(f"saturated at 65504 (half max): {group(ch['saturated'])} px")
+    if extra:
+        dmin, dmax = ch["data_min"], ch["data_max"]
+        extra.append(f"data range {num(dmin)} .. {num(dmax)}{unit}")
+        body.append("; ".join(extra))
+    body.append(_step_line(ch, metric))
+    body.append(_verdict_line(ch, metric))
+    return lines + ["    " + line for line in body]
+
+
+def render_reference(ref: dict) -> str:
+    metric = is_depth(ref.get("channel", "")) or ref.get("truth_metric", True)
+    if ref.get("error"):
+        return f"reference {ref['path']}: error: {ref['error']}"
+    if not ref["compared"]:
+        return f"reference {ref['path']} vs {ref['channel']}: no pixel to compare"
+    text = (f"reference {ref['path']} vs {ref['channel']}: {group(ref['compared'])} px compared, "
+            f"mean |err| {length(ref['mean_abs'], metric)}, max {length(ref['max_abs'], metric)}, "
+            f"RMSE {length(ref['rmse'], metric)}, p99 {length(ref['p99'], metric)}, "
+            f"bias {length(ref['bias'], metric)}")
+    if ref.get("fit"):
+        text += f"; after fitting value = {num(ref['fit']['scale'])} * truth + {num(ref['fit']['offset'])}"
+    if ref["skipped_reference"]:
+        text += f"; {group(ref['skipped_reference'])} px skipped (reference non-finite or >= 1e9)"
+    if ref.get("clamped_excluded"):
+        text += f"; {group(ref['clamped_excluded'])} px clamped at 0 or full scale left out of the fit"
+    if ref["nonfinite_measured"]:
+        text += f"; {group(ref['nonfinite_measured'])} px non-finite in the file"
+    return text
+
+
+def render_text(result: dict) -> str:
+    head = f"{result['path']}: {result['format']} {result['width']}x{result['height']}"
+    parts = result.get("parts") or []
+    if parts:
+        codecs = sorted({p["compression"] for p in parts})
+        head += f", compression {'/'.join(codecs)}"
+    head += f", {len(result['channels'])} channel(s)"
+    if result.get("notes"):
+        head += f" ({'; '.join(result['notes'])})"
+    lines = [head]
+    for ch in result["channels"]:
+        lines += ["  " + line for line in render_channel(ch)]
+    if result.get("reference") and not result["reference"].get("error"):
+        lines.append("  " + render_reference(result["reference"]))
+    return "\n".join(lines)
+
+
+def _clean(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def render_json(results: list[dict]) -> str:
+    return json.dumps(_clean(results), indent=2, allow_nan=False)

@@ -1,0 +1,111 @@
+"""Fixtures for the apply/render tests: tiny scenes built with real bpy, the CLI run in-process."""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def _bpy():
+    return pytest.importorskip("bpy")
+
+
+@pytest.fixture
+def bpy():
+    return _bpy()
+
+
+@pytest.fixture
+def version(bpy) -> str:
+    return "%d.%d" % tuple(bpy.app.version[:2])
+
+
+def _example_scene_module():
+    spec = importlib.util.spec_from_file_location("make_example_scene",
+                                                  ROOT / "scripts" / "make_example_scene.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def make_scene(bpy, tmp_path):
+    """make_scene(name="scene.blend", size=(32, 24), edit=None) -> Path of a saved tiny scene:
+    the example scene (camera over a ground plane and a ramp, Cycles, 1 sample), uncompressed
+    so tests can rewrite its header. `edit(bpy)` may change it before saving."""
+    module = _example_scene_module()
+
+    def make(name: str = "scene.blend", size=(32, 24), edit=None) -> Path:
+        module.make_scene()
+        scene = bpy.context.scene
+        scene.render.resolution_x, scene.render.resolution_y = size
+        if edit is not None:
+            edit(bpy)
+        path = tmp_path / name
+        bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=False)
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def graph(tmp_path):
+    """graph(text, name="graph.nodes") -> Path of a dedented .nodes file."""
+    def write(text: str, name: str = "graph.nodes") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+    return write
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(bpy):
+    """cli("apply", scene, graph, "--check") -> Ran(code, out, err), in this process."""
+    from nodescript.blender.commands import register
+
+    group = click.Group()
+    register(group)
+
+    def run(*args) -> Ran:
+        result = CliRunner().invoke(group, [str(a) for a in args], catch_exceptions=False)
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def open_file(bpy):
+    """open_file(path) -> the active scene of that .blend, loaded (scripts off)."""
+    def load(path, scene: str | None = None):
+        bpy.ops.wm.open_mainfile(filepath=str(path), load_ui=False, use_scripts=False)
+        return bpy.data.scenes[scene] if scene else bpy.context.scene
+    return load
+
+
+def compositor(scene):
+    """The scene's compositor tree in any version."""
+    if hasattr(scene, "compositing_node_group"):
+        return scene.compositing_node_group
+    return scene.node_tree if scene.use_nodes else None
+
+
+def links_of(tree) -> set[tuple[str, str, str, str]]:
+    return {(l.from_node.name, l.from_socket.name, l.to_node.name, l.to_socket.name)
+            for l in tree.links}
