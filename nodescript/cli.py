@@ -75,7 +75,9 @@ def lint(paths, fmt, select, ignore, fix, quiet):
     for file in files:
         if fix:
             from nodescript.lint.fixes import fix_file
-            fix_file(str(file), config)
+            fixed = fix_file(str(file), config)
+            if fixed:
+                click.echo(f"fixed {fixed} finding(s) in {file}", err=True)
         result = lint_file(str(file), config)
         diags += result.diagnostics
         errors |= result.has_errors

@@ -83,12 +83,24 @@ class Graph:
     links: list[Link] = field(default_factory=list)
     scene: list[SceneSetting] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
+    # (links indexed, into, from): rebuilt when links were added since; rules ask per node.
+    _index: tuple = field(default=(-1, {}, {}), init=False, repr=False, compare=False)
+
+    def _indexed(self) -> tuple[dict[str, list[Link]], dict[str, list[Link]]]:
+        if self._index[0] != len(self.links):
+            into: dict[str, list[Link]] = {}
+            out: dict[str, list[Link]] = {}
+            for link in self.links:
+                into.setdefault(link.to_node, []).append(link)
+                out.setdefault(link.from_node, []).append(link)
+            self._index = (len(self.links), into, out)
+        return self._index[1], self._index[2]
 
     def links_into(self, node: str) -> list[Link]:
-        return [link for link in self.links if link.to_node == node]
+        return list(self._indexed()[0].get(node, ()))
 
     def links_from(self, node: str) -> list[Link]:
-        return [link for link in self.links if link.from_node == node]
+        return list(self._indexed()[1].get(node, ()))
 
     def setting(self, key: str, default=None):
         for s in self.scene:

@@ -35,9 +35,13 @@ STRUCTURAL_KINDS = frozenset({"GroupInput", "GroupOutput"})
 MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float")
 
 
+_FOLD_NOISE = re.compile(r"[\s_\-]+")
+
+
+@functools.lru_cache(maxsize=65536)   # called for every name on every node: names repeat a lot
 def fold(text: str) -> str:
     """Case-, space-, underscore- and hyphen-insensitive form used for all name matching."""
-    return re.sub(r"[\s_\-]+", "", text).lower()
+    return _FOLD_NOISE.sub("", text).lower()
 
 
 def pascal(ui_name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from dataclasses import dataclass, field
 
@@ -31,8 +33,26 @@ def lint_file(path: str, config: Config | None = None) -> LintResult:
     return lint_source(None, path, config)
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector. A big graph is hundreds of thousands of small acyclic
+    objects; collections triggered while building them were 60% of lint time at 10k nodes.
+    Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def lint_source(source: str | None, path: str, config: Config | None = None) -> LintResult:
-    config = config or Config()
+    with gc_paused():
+        return _lint(source, path, config or Config())
+
+
+def _lint(source: str | None, path: str, config: Config) -> LintResult:
     loaded = load_graph(path, source)
     graph, diags = loaded.graph, loaded.diagnostics
     if graph is not None and not any(d.is_error for d in diags):
