@@ -55,8 +55,12 @@ def main() -> None:
 @click.option("--ignore", help="Skip these rule codes or prefixes, comma-separated.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (precision rules).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary (text format).")
-def lint(paths, fmt, select, ignore, fix, quiet):
+@click.option("--scene", "scene_name", help="For .blend files: the scene to audit (default: active).")
+def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
     """Check `.nodes` files (or folders of them) for errors and risky settings.
+
+    A `.blend` file is audited through `export` (needs bpy): its compositor is turned into a
+    graph and linted; findings point into that exported text, whose lines name the nodes.
 
     Exit status: 0 when no error-severity finding, 1 when there is any (syntax errors included),
     2 on usage errors. Configure rules in `[tool.nodescript]` of pyproject.toml; silence one line
@@ -73,6 +77,11 @@ def lint(paths, fmt, select, ignore, fix, quiet):
     files = expand_paths(paths, config.exclude)
     diags, errors = [], False
     for file in files:
+        if file.suffix == ".blend":
+            result = _lint_blend(file, scene_name, config)
+            diags += result.diagnostics
+            errors |= result.has_errors
+            continue
         if fix:
             from nodescript.lint.fixes import fix_file
             fixed = fix_file(str(file), config)
@@ -87,6 +96,21 @@ def lint(paths, fmt, select, ignore, fix, quiet):
     if text:
         click.echo(text)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _lint_blend(path: Path, scene_name: str | None, config):
+    """Export the scene's compositor and lint the text; a file problem is one error line."""
+    from nodescript.blender.blendfile import BlendError
+    from nodescript.blender.export import ExportError, export_file
+    from nodescript.diagnostics import Diagnostic, Severity, Span
+    from nodescript.lint import LintResult, lint_source
+
+    label = f"{path}[{scene_name or 'active scene'}]"
+    try:
+        text = export_file(str(path), scene_name)
+    except (ExportError, BlendError) as exc:
+        return LintResult(label, [Diagnostic("NS002", Severity.ERROR, str(exc), Span.point(str(path)))])
+    return lint_source(text, label, config)
 
 
 @main.command()

@@ -112,8 +112,9 @@ def _load_without_scripts(path: str | os.PathLike[str]) -> None:
     try:
         # use_scripts=False: this load never auto-runs Python from the file, whatever the
         # preferences say. load_ui=False: keep our (headless) UI instead of the file's screens.
+        # An absolute path: Blender resolves relative ones against $PWD, not the process cwd.
         result = bpy.ops.wm.open_mainfile(
-            filepath=os.fspath(path), load_ui=False, use_scripts=False
+            filepath=os.path.abspath(path), load_ui=False, use_scripts=False
         )
     except RuntimeError as err:
         raise BlendFileError(path, f"Blender could not load it: {_blender_message(err)}") from None
@@ -179,7 +180,7 @@ def _reserve_temp_path(target: str) -> str:
 
 
 def _write_copy(bpy, temp: str, compress: bool | None) -> None:
-    options = {"filepath": temp, "copy": True}  # copy: bpy.data.filepath stays the source
+    options = {"filepath": os.path.abspath(temp), "copy": True}  # copy: bpy.data.filepath stays the source
     if compress is not None:
         options["compress"] = compress
     with _blender_backups_off(bpy):
