@@ -41,15 +41,37 @@ def find_scene(name: str | None):
 
 
 def bind_to_scene(p: plan.Plan, scene) -> None:
-    """Fill in what depends on the scene: tree name, default view layer of Render Layers."""
+    """Fill in what depends on the scene: tree name, the scene and default view layer of
+    Render Layers.
+
+    nodes.new gives a Render Layers node the context's (active) scene, not the scene whose
+    compositor it is built in: in the scene's own tree each one is bound to `scene` unless the
+    graph names another (`RenderLayers(scene=...)`). Being in the plan, the scene is also set on
+    nodes built in groups (chunked.py) and compared by --check. Nodes inside node groups are
+    left alone: a group may serve any scene.
+    """
     p.tree.name = p.tree.name.format(scene=scene.name)
-    first = scene.view_layers[0].name
     for tree in p.trees():
         for node in tree.nodes:
-            if node.idname == "CompositorNodeRLayers" and "layer" in node.properties:
-                layer = node.properties["layer"] or first
-                _view_layer(scene, layer)        # fails early on an unknown view layer
-                node.properties["layer"] = layer
+            if node.idname != "CompositorNodeRLayers":
+                continue
+            props = node.properties
+            if tree is p.tree and not props.get("scene"):
+                props["scene"] = scene.name
+            if "scene" in props:                 # first: `layer` is one of that scene's layers
+                node.properties = props = {"scene": props["scene"],
+                                           **{k: v for k, v in props.items() if k != "scene"}}
+            owner = scene
+            if props.get("scene"):
+                owner = bpy.data.scenes.get(props["scene"])
+                if owner is None:
+                    names = ", ".join(s.name for s in bpy.data.scenes)
+                    raise ExecutionError(f"Render Layers {node.name!r}: no scene named "
+                                         f"{props['scene']!r} (scenes: {names})")
+            if "layer" in props:
+                layer = props["layer"] or owner.view_layers[0].name
+                _view_layer(owner, layer)        # fails early on an unknown view layer
+                props["layer"] = layer
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -606,9 +606,16 @@ class _TreeExporter:
             return
         index = _index(node.inputs, link.to_socket)
         items = node.file_output_items
-        spec = self.x.catalog.nodes.get(link.from_node.bl_idname)
-        source = spec and _spec_index(spec.outputs, link.from_socket.identifier)
-        type_ = spec.outputs[source].type if source is not None else link.from_socket.type
+        src_node, src_socket, seen = link.from_node, link.from_socket, set()
+        while src_node.bl_idname == "NodeReroute" and src_node.name not in seen:
+            seen.add(src_node.name)              # Reroutes carry their source's data type
+            feeding = [l for s in src_node.inputs for l in s.links]
+            if not feeding:
+                break
+            src_node, src_socket = feeding[0].from_node, feeding[0].from_socket
+        spec = self.x.catalog.nodes.get(src_node.bl_idname)
+        source = spec and _spec_index(spec.outputs, src_socket.identifier)
+        type_ = spec.outputs[source].type if source is not None else src_socket.type
         declared = ITEM_SOCKET_TYPES.get(type_)
         if index < len(items) and declared and items[index].socket_type != declared:
             self.x.note(f'File Output "{node.name}": input "{items[index].name}" is declared '

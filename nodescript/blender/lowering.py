@@ -119,9 +119,24 @@ class Lowering:
         """(item name, source socket type) in slot order, from the links into the node."""
         found: dict[int, tuple[str, str]] = {}
         for link in graph.links_into(node.name):
-            into = link.bindings[self.VERSION][1]
-            found.setdefault(into.index, (into.name, into.type))
+            into = link.bindings[self.VERSION][1]        # this version's binding, not the first target's
+            found.setdefault(into.index, (into.name, self.data_type(link, graph)))
         return [found[i] for i in sorted(found)]
+
+    def data_type(self, link: ir.Link, graph: ir.Graph) -> str:
+        """The type of the data a link carries: Reroutes are typed RGBA in the catalogue, so
+        follow them back to the first output that is not a Reroute and take that one's type."""
+        seen: set[str] = set()
+        while True:
+            src = link.bindings[self.VERSION][0]
+            node = graph.nodes.get(link.from_node)
+            if node is None or node.kind != "Reroute" or node.name in seen:
+                return src.type
+            seen.add(node.name)
+            feeding = graph.links_into(node.name)
+            if not feeding:
+                return src.type                          # an unfed Reroute: its own type
+            link = feeding[0]
 
     def file_output_properties(self, props: dict, multilayer: bool) -> dict[str, object]:
         raise NotImplementedError

@@ -273,3 +273,74 @@ def test_replacing_a_big_tree_starts_over(make_scene, cli, open_file, graph):
     assert sorted(n.name for n in tree.nodes if n.name.startswith(("a", "b"))) == sorted(
         f"b{i}" for i in range(60))
     assert tree.nodes["b59"].outputs[0].links[0].to_node.name == "v"
+
+
+def _render_layers_scenes(tree) -> dict[str, str | None]:
+    return {n.name: n.scene.name if n.scene else None
+            for n in tree.nodes if n.bl_idname == "CompositorNodeRLayers"}
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["plain", "chunked"])
+def test_render_layers_read_the_scene_applied_to_not_the_active_one(make_scene, cli, open_file,
+                                                                    graph, many):
+    """--scene Other, Other not active: nodes.new would bind Render Layers to the active scene."""
+    def second_scene(bpy):
+        bpy.data.scenes.new("Other")
+    scene_file = make_scene(edit=second_scene)
+    lines = ["rl = RenderLayers()", "rl2 = RenderLayers()", 'mine = RenderLayers(scene="Scene")',
+             "rl.Image -> Viewer() as v", "rl2.Image -> Composite() as out"]
+    for i in range(60 if many else 2):          # over chunked.MIN_NODES: the grouped build
+        source = "mine.Image" if i == 0 else f"m{i - 1}"
+        lines.append(f"{source} -> Math(operation=add, inputs=(_, {i})) as m{i}")
+    graph_file = graph("\n".join(lines) + "\n")
+
+    ran = cli("apply", scene_file, graph_file, "--scene", "Other")
+
+    assert ran.code == 0, ran.err
+    again = cli("apply", scene_file, graph_file, "--scene", "Other")
+    assert again.code == 0 and "up to date" in again.out, again.out
+    assert cli("apply", scene_file, graph_file, "--scene", "Other", "--check").code == 0
+    open_file(scene_file)
+    assert bpy.context.scene.name == "Scene"                      # Other was never the active one
+    assert _render_layers_scenes(compositor(bpy.data.scenes["Other"])) == {
+        "rl": "Other", "rl2": "Other", "mine": "Scene"}           # scene= in the graph wins
+    assert compositor(bpy.data.scenes["Scene"]) is None
+
+
+def test_render_layers_bound_to_the_wrong_scene_is_drift(make_scene, cli, open_file, graph):
+    def second_scene(bpy):
+        bpy.data.scenes.new("Other")
+    scene_file = make_scene(edit=second_scene)
+    graph_file = graph("rl = RenderLayers()\nrl.Image -> Viewer() as v\n")
+    assert cli("apply", scene_file, graph_file, "--scene", "Other").code == 0
+    open_file(scene_file)
+    compositor(bpy.data.scenes["Other"]).nodes["rl"].scene = bpy.data.scenes["Scene"]
+    bpy.ops.wm.save_as_mainfile(filepath=str(scene_file), compress=False)
+
+    assert cli("apply", scene_file, graph_file, "--scene", "Other", "--check").code == 1
+    assert cli("apply", scene_file, graph_file, "--scene", "Other").code == 0
+    open_file(scene_file)
+    assert _render_layers_scenes(compositor(bpy.data.scenes["Other"])) == {"rl": "Other"}
+
+
+def test_file_output_item_type_comes_through_reroutes(make_scene, cli, open_file, graph, version):
+    """5.0 items are typed; a Reroute is RGBA in the catalogue but carries its source's data."""
+    if version != "5.0":
+        pytest.skip("File Output items have a declared socket_type only in 5.0")
+    scene_file = make_scene()
+    graph_file = graph("""
+        rl = RenderLayers()
+        out = FileOutput(path="//out/data/", format=exr_multilayer)
+        rl.Normal -> Reroute() as r1 -> Reroute() as r2 -> out.normal
+        rl.Depth -> Reroute() as r3 -> out.depth
+        rl.Image -> Reroute() as r4 -> out.rgba
+    """)
+
+    ran = cli("apply", scene_file, graph_file, "--force")
+
+    assert ran.code == 0, ran.err + ran.out
+    fo = compositor(open_file(scene_file)).nodes["out"]
+    assert [(i.name, i.socket_type) for i in fo.file_output_items] == [
+        ("normal", "VECTOR"), ("depth", "FLOAT"), ("rgba", "RGBA")]
+    again = cli("apply", scene_file, graph_file, "--force")
+    assert again.code == 0 and "up to date" in again.out

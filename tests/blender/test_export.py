@@ -401,11 +401,12 @@ def test_item_type_that_apply_would_change_is_noted():
     tree = compositor()
     rl = render_layers(tree, "normal")
     route = add(tree, "Reroute", "route")
-    out = file_output(tree, "out", "//out/", [("normal", "VECTOR")])
+    out = file_output(tree, "out", "//out/", [("normal", "RGBA")])
     link(tree, rl, "Normal", route, 0)
     link(tree, route, 0, out, 0)
-    assert '# export: File Output "out": input "normal" is declared VECTOR but nodescript ' \
-           "declares it RGBA" in exported()
+    # the Reroute carries the Normal pass: nodescript declares what reaches it, VECTOR
+    assert '# export: File Output "out": input "normal" is declared RGBA but nodescript ' \
+           "declares it VECTOR" in exported()
 
 
 def test_unsupported_version_is_an_export_error():
