@@ -105,13 +105,18 @@ def plan_for(graph: ir.Graph, lowering: Lowering, executor, scene):
     return p
 
 
-def run(opts: Options, echo: Echo, err: Echo) -> int:
+def run_stoppable(body, opts, echo: Echo, err: Echo) -> int:
+    """Run a command body; a Stop becomes its exit code after printing its one-line message."""
     try:
-        return _run(opts, echo, err)
+        return body(opts, echo, err)
     except Stop as stop:
         if stop.message:
             err(stop.message)
         return stop.code
+
+
+def run(opts: Options, echo: Echo, err: Echo) -> int:
+    return run_stoppable(_run, opts, echo, err)
 
 
 def _run(opts: Options, echo: Echo, err: Echo) -> int:

@@ -21,7 +21,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from nodescript.blender.apply import (EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Echo, Stop,
+from nodescript.blender.apply import (EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Echo, Stop, run_stoppable,
                                       checked_graph, open_scene, plan_for)
 
 EXTENSIONS = {"OPEN_EXR": ".exr", "OPEN_EXR_MULTILAYER": ".exr", "PNG": ".png", "JPEG": ".jpg",
@@ -86,12 +86,7 @@ def parse_frames(text: str | None, current: int) -> list[int]:
 
 
 def run(opts: Options, echo: Echo, err: Echo) -> int:
-    try:
-        return _run(opts, echo, err)
-    except Stop as stop:
-        if stop.message:
-            err(stop.message)
-        return stop.code
+    return run_stoppable(_run, opts, echo, err)
 
 
 def _run(opts: Options, echo: Echo, err: Echo) -> int:
