@@ -233,6 +233,16 @@ class Flow:
                 return link
         return None
 
+    def constant(self, node: ir.Node, identifier: str) -> float | None:
+        """The number an unlinked input holds in this version (set value, else the catalogue's
+        default); None when the input is linked or not numeric."""
+        if self.link_into(node.name, identifier) is not None:
+            return None
+        spec = vocabulary.spec_for(node.kind, self.version)
+        defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
+        value = node.bindings[self.version].inputs.get(identifier, defaults.get(identifier))
+        return float(value) if isinstance(value, (int, float)) else None
+
     def upstream(self, link: ir.Link) -> list[str]:
         """Nodes the data on `link` went through, nearest first."""
         seen: list[str] = []
@@ -302,14 +312,9 @@ class Flow:
     def _linear_step(self, node: ir.Node):
         binding = node.bindings[self.version]
         links = self.links_into(node.name)
-        spec = vocabulary.spec_for(node.kind, self.version)
-        defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
 
         def constant(identifier):
-            if self.link_into(node.name, identifier) is not None:
-                return None
-            value = binding.inputs.get(identifier, defaults.get(identifier))
-            return float(value) if isinstance(value, (int, float)) else None
+            return self.constant(node, identifier)
 
         if node.kind in ("CombineColor", "CombineXYZ"):      # one channel carries the value
             data = [link for link in links if self.out_passes(link)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from nodescript import catalog, ir, vocabulary
+from nodescript import catalog, ir
 from nodescript.diagnostics import Severity, Span
 from nodescript.lint import dataflow as df
 from nodescript.lint.context import LintContext
@@ -436,14 +436,9 @@ def _clamp(flow: df.Flow, node: ir.Node):
     """(clamped input interval or None, how it is described, help) if `node` clamps, else None."""
     binding = node.bindings[flow.version]
     props = binding.properties
-    spec = vocabulary.spec_for(node.kind, flow.version)
-    defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
 
     def constant(identifier):
-        if flow.link_into(node.name, identifier) is not None:
-            return None
-        value = binding.inputs.get(identifier, defaults.get(identifier))
-        return float(value) if isinstance(value, (int, float)) else None
+        return flow.constant(node, identifier)
 
     if node.kind == "MapRange":
         if binding.idname == "ShaderNodeMapRange":
