@@ -363,7 +363,7 @@ class _GraphBuilder:
                 return
             link.bindings[version] = pair
         newest = link.bindings[self.graph.targets[-1]]
-        link.from_socket, link.to_socket = _socket_label(src_ref, newest[0]), _socket_label(dst_ref, newest[1])
+        link.from_socket, link.to_socket = newest[0].name, newest[1].name
         if not self._claim_input(link, span):
             return
         self.graph.links.append(link)
@@ -452,7 +452,7 @@ class _GraphBuilder:
             link.bindings[version] = (self._binding_of(src, out, version, "outputs"),
                                       ir.SocketBinding(index, link.to_socket, link.to_socket, out.type))
         link.bindings = {v: link.bindings[v] for v in self.graph.targets}
-        link.from_socket = _socket_label(src_ref, link.bindings[self.graph.targets[-1]][0])
+        link.from_socket = link.bindings[self.graph.targets[-1]][0].name
         if self._claim_input(link, span):
             self.graph.links.append(link)
             if link.to_socket not in slots:
@@ -491,10 +491,6 @@ def _interface_sockets(sockets) -> tuple[SocketSpec, ...]:
 
 def _compatible(a: str, b: str) -> bool:
     return a == b or (a in CONVERTIBLE and b in CONVERTIBLE)
-
-
-def _socket_label(ref: ast.SocketRef | None, bound: ir.SocketBinding) -> str:
-    return bound.name
 
 
 def _quote(name: str) -> str:
