@@ -117,7 +117,7 @@ class _GraphBuilder:
         self.kind_counts: dict[str, int] = {}
         self.linked_inputs: dict[tuple[str, str, int], ir.Link] = {}
         self.taken_inputs: dict[tuple[str, str], set[int]] = {}   # (node, version) -> indices
-        self.slots: dict[str, list[str]] = {}                      # File Output -> slot names
+        self.slots: dict[str, _Slots] = {}                         # File Output -> its slots
 
     # --- statements -----------------------------------------------------------
     def build(self, body: list) -> None:
@@ -318,7 +318,7 @@ class _GraphBuilder:
             group = self.groups[node.group]
             return _interface_sockets(group.inputs if side == "inputs" else group.outputs)
         if node.kind == FILE_OUTPUT and side == "inputs":
-            slots = self.slots.get(node.name, [])
+            slots = self.slots[node.name].names if node.name in self.slots else []
             return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
                                     .bindings[version][0].type) for i, name in enumerate(slots))
         return getattr(vocabulary.spec_for(node.kind, version)[0], side)
@@ -436,7 +436,7 @@ class _GraphBuilder:
                          f"`{node.name}.\"name\"`", dst_ref.span)
             return
         link = ir.Link(src, "", node.name, "", span)
-        slots = self.slots.setdefault(node.name, [])
+        slots = self.slots.setdefault(node.name, _Slots())
         for version in reversed(self.graph.targets):
             out = self._endpoint_socket(src, src_ref, version, "outputs", span)
             if isinstance(out, str):
@@ -444,19 +444,15 @@ class _GraphBuilder:
                 return
             # Unnamed slots take the source socket's name in the newest target: one name everywhere.
             if not link.to_socket:
-                wanted = dst_ref.key if dst_ref is not None else out.name
-                # Slot names match loosely like every other name: `Depth` and `depth` are one slot.
-                same = [s for s in slots if vocabulary.fold(s) == vocabulary.fold(wanted)]
-                link.to_socket = same[0] if same else wanted
-            index = slots.index(link.to_socket) if link.to_socket in slots else len(slots)
+                link.to_socket = slots.existing(dst_ref.key if dst_ref is not None else out.name)
             link.bindings[version] = (self._binding_of(src, out, version, "outputs"),
-                                      ir.SocketBinding(index, link.to_socket, link.to_socket, out.type))
+                                      ir.SocketBinding(slots.index_of(link.to_socket), link.to_socket,
+                                                       link.to_socket, out.type))
         link.bindings = {v: link.bindings[v] for v in self.graph.targets}
         link.from_socket = link.bindings[self.graph.targets[-1]][0].name
         if self._claim_input(link, span):
             self.graph.links.append(link)
-            if link.to_socket not in slots:
-                slots.append(link.to_socket)
+            slots.add(link.to_socket)
 
     # --- cycles ---------------------------------------------------------------
     def _check_cycles(self) -> None:
@@ -500,3 +496,25 @@ def _quote(name: str) -> str:
 def _listing(names, plain: bool = False) -> str:
     shown = ", ".join(f"`{n}`" for n in list(names)[:15]) + (", ..." if len(names) > 15 else "")
     return shown if plain else f"expected one of {shown}"
+
+
+class _Slots:
+    """A File Output's slot names in order, indexed (graphs can have thousands of slots)."""
+
+    def __init__(self):
+        self.names: list[str] = []
+        self._index: dict[str, int] = {}
+        self._folded: dict[str, str] = {}
+
+    def existing(self, wanted: str) -> str:
+        # Slot names match loosely like every other name: `Depth` and `depth` are one slot.
+        return self._folded.get(vocabulary.fold(wanted), wanted)
+
+    def index_of(self, name: str) -> int:
+        return self._index.get(name, len(self.names))
+
+    def add(self, name: str) -> None:
+        if name not in self._index:
+            self._index[name] = len(self.names)
+            self._folded.setdefault(vocabulary.fold(name), name)
+            self.names.append(name)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span
 from nodescript.syntax import ast
+from nodescript.syntax.lexer import FastPathUnsure, literal_terminals, parse_fast
 
 SYNTAX_ERROR = "NS001"
 
@@ -31,22 +33,37 @@ def grammar_path() -> Path:
 def _parser() -> Lark:
     # cache=True stores the compiled LALR tables in the temp dir, keyed by the grammar's hash:
     # this keeps a cold `nodescript lint` fast enough for pre-commit.
-    # Spans come from the tokens themselves (keep_all_tokens), which is much cheaper than lark's
-    # propagate_positions on large graphs and also covers closing brackets.
+    # The AST is built by callbacks during the parse (_AstBuilder), with spans from the tokens
+    # themselves (keep_all_tokens): much cheaper than a parse tree plus lark's propagate_positions
+    # on large graphs, and it also covers closing brackets.
     return Lark.open(str(grammar_path()), parser="lalr", keep_all_tokens=True,
-                     maybe_placeholders=False, cache=True)
+                     maybe_placeholders=False, cache=True, transformer=_BUILDER)
+
+
+@functools.cache
+def _literals() -> dict[str, str]:
+    return literal_terminals(_parser())
 
 
 def parse(source: str, path: str = "<string>") -> ast.Module:
     """Parse one file. Raises NodescriptError with a single NS001 diagnostic on bad syntax."""
-    try:
-        tree = _parser().parse(source)
-    except UnexpectedInput as exc:
-        raise NodescriptError([_syntax_diagnostic(exc, path)]) from None
-    module, _, _ = _ToAst(path).build(tree)
+    with _PARSE_LOCK:
+        _BUILDER.path = path
+        module = _parse_module(source, path)
     module.source = source
     module.comments = scan_comments(source, path)
     return module
+
+
+def _parse_module(source: str, path: str) -> ast.Module:
+    try:
+        return parse_fast(_parser(), _literals(), source)
+    except (FastPathUnsure, UnexpectedInput):
+        pass    # lark's own lexer decides, and words the syntax error
+    try:
+        return _parser().parse(source)
+    except UnexpectedInput as exc:
+        raise NodescriptError([_syntax_diagnostic(exc, path)]) from None
 
 
 def scan_comments(source: str, path: str) -> list[ast.Comment]:
@@ -122,115 +139,122 @@ def _unquote(tok: Token) -> str:
     return "".join(out)
 
 
-class _ToAst:
-    """Lark tree -> AST, computing each node's span from its first and last token.
+class _AstBuilder:
+    """Builds the AST while lark parses (LALR callbacks): no parse tree is made and walked.
 
-    A direct walk: lark's Transformer with v_args(meta=True) wraps every call and was half the
-    parse time on large graphs. Handlers get (span, content) where content drops punctuation.
+    Each callback gets its rule's children: tokens (punctuation included: keep_all_tokens) and
+    the AST values of sub-rules; a value's span runs from its first child's start to its last
+    child's end. `path` is set per parse (under _PARSE_LOCK).
     """
 
-    def __init__(self, path: str):
-        self.path = path
+    path = "<string>"
 
-    def build(self, tree: Tree):
-        content, start, end = [], None, None
-        for child in tree.children:
-            if isinstance(child, Tree):
-                value, first, last = self.build(child)
-                content.append(value)
-            else:
-                first, last = (child.line, child.column), (child.end_line, child.end_column)
-                if child.type in _CONTENT_TOKENS:
-                    content.append(child)
-            if first is not None:
-                start = start or first
-                end = last
-        span = Span(self.path, *start, *end) if start else None
-        return getattr(self, tree.data)(span, content), start, end
+    def _span(self, children) -> Span:
+        return Span(self.path, *_start(children[0]), *_end(children[-1]))
 
-    def start(self, span, items):
-        return ast.Module(self.path, "", list(items))
+    def start(self, children):
+        return ast.Module(self.path, "", children)
 
-    def target_decl(self, span, items):
-        strings = [_unquote(t) for t in items]
-        return ast.Target(strings[0], strings[1] if len(strings) > 1 else None, span)
+    def target_decl(self, c):
+        strings = [_unquote(t) for t in c if isinstance(t, Token) and t.type == "STRING"]
+        return ast.Target(strings[0], strings[1] if len(strings) > 1 else None, self._span(c))
 
-    def use_decl(self, span, items):
-        return ast.Use(_unquote(items[0]), span)
+    def use_decl(self, c):
+        return ast.Use(_unquote(c[1]), self._span(c))
 
-    def scene_block(self, span, items):
-        return ast.SceneBlock(tuple(items), span)
+    def scene_block(self, c):
+        return ast.SceneBlock(tuple(x for x in c if isinstance(x, ast.Setting)), self._span(c))
 
-    def setting(self, span, items):
-        return ast.Setting(items[0], items[1], span)
+    def setting(self, c):
+        return ast.Setting(tuple(str(t) for t in c[0] if t.type == "NAME"), c[2], self._span(c))
 
-    def dotted_name(self, span, items):
-        return tuple(str(t) for t in items)
+    def dotted_name(self, c):
+        return tuple(c)
 
-    def group_def(self, span, items):
-        name, inputs, outputs, *body = items
-        return ast.GroupDef(str(name), inputs, outputs, tuple(body), span)
+    def group_def(self, c):
+        inputs, outputs = c[3], c[7]
+        body = tuple(x for x in c[10:-1])
+        return ast.GroupDef(str(c[1]), inputs, outputs, body, self._span(c))
 
-    def params(self, span, items):
-        return tuple(items)
+    def params(self, c):
+        return tuple(x for x in c if isinstance(x, ast.Param))
 
-    def param(self, span, items):
-        type_ = str(items[1]) if len(items) > 1 else None
-        return ast.Param(str(items[0]), type_, span)
+    def param(self, c):
+        return ast.Param(str(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c))
 
-    def node_stmt(self, span, items):
-        name, call = items
-        return ast.NodeStmt(str(name), call, span, _token_span(name, self.path))
+    def node_stmt(self, c):
+        return ast.NodeStmt(str(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
 
-    def chain(self, span, items):
-        return ast.Chain(tuple(items), span)
+    def chain(self, c):
+        return ast.Chain(tuple(x for x in c if not isinstance(x, Token)), self._span(c))
 
-    def inline_node(self, span, items):
-        alias = str(items[1]) if len(items) > 1 else None
-        return ast.InlineNode(items[0], alias, span)
+    def inline_node(self, c):
+        return ast.InlineNode(c[0], str(c[2]) if len(c) > 2 else None, self._span(c))
 
-    def endpoint(self, span, items):
-        socket = items[1] if len(items) > 1 else None
-        return ast.Endpoint(str(items[0]), socket, span)
+    def endpoint(self, c):
+        return ast.Endpoint(str(c[0]), c[1] if len(c) > 1 else None, self._span(c))
 
-    def socket_name(self, span, items):
-        tok = items[0]
+    def socket_name(self, c):
+        tok = c[1]
         key = _unquote(tok) if tok.type == "STRING" else str(tok)
-        return ast.SocketRef(key, span)
+        return ast.SocketRef(key, self._span(c))
 
-    def socket_index(self, span, items):
-        return ast.SocketRef(int(items[0]), span)
+    def socket_index(self, c):
+        return ast.SocketRef(int(c[1]), self._span(c))
 
-    def node_call(self, span, items):
-        kind, args = items
-        return ast.NodeCall(str(kind), args, span, _token_span(kind, self.path))
+    def node_call(self, c):
+        return ast.NodeCall(str(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
 
-    def args(self, span, items):
-        return tuple(items)
+    def args(self, c):
+        return tuple(x for x in c if not isinstance(x, Token))
 
-    def arg(self, span, items):
-        return ast.Arg(str(items[0]), items[1], span)
+    def arg(self, c):
+        return ast.Arg(str(c[0]), c[2], self._span(c))
 
     # values
-    def number(self, span, items):
-        text = str(items[0])
-        is_int = all(c not in text for c in ".eE")
-        return ast.Number(int(text) if is_int else float(text), text, span)
+    def number(self, c):
+        text = str(c[0])
+        is_int = all(ch not in text for ch in ".eE")
+        return ast.Number(int(text) if is_int else float(text), text, self._span(c))
 
-    def string(self, span, items):
-        return ast.String(_unquote(items[0]), span)
+    def string(self, c):
+        return ast.String(_unquote(c[0]), self._span(c))
 
-    def true(self, span, items):
-        return ast.Bool(True, span)
+    def true(self, c):
+        return ast.Bool(True, self._span(c))
 
-    def false(self, span, items):
-        return ast.Bool(False, span)
+    def false(self, c):
+        return ast.Bool(False, self._span(c))
 
-    def ident(self, span, items):
-        return ast.Ident(str(items[0]), span)
+    def ident(self, c):
+        return ast.Ident(str(c[0]), self._span(c))
 
-    def tuple(self, span, items):
-        return ast.Tuple(tuple(items), span)
+    def tuple(self, c):
+        return ast.Tuple(_values(c), self._span(c))
 
-    def list(self, span, items):
-        return ast.List(tuple(items), span)
+    def list(self, c):
+        return ast.List(_values(c), self._span(c))
+
+
+def _values(children) -> tuple:
+    return tuple(x for x in children if not isinstance(x, Token))
+
+
+def _start(x) -> tuple[int, int]:
+    if isinstance(x, Token):
+        return x.line, x.column
+    if isinstance(x, tuple):            # dotted_name, params, args
+        return _start(x[0])
+    return x.span[1], x.span[2]
+
+
+def _end(x) -> tuple[int, int]:
+    if isinstance(x, Token):
+        return x.end_line, x.end_column
+    if isinstance(x, tuple):
+        return _end(x[-1])
+    return x.span[3], x.span[4]
+
+
+_BUILDER = _AstBuilder()
+_PARSE_LOCK = threading.Lock()

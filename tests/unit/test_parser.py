@@ -84,3 +84,71 @@ def test_syntax_errors_say_where_and_what_was_expected(text, line, col, expected
     assert diag.code == "NS001"
     assert (diag.span.line, diag.span.col) == (line, col)
     assert expected in diag.message
+
+
+# --- the fast tokenizer (nodescript/syntax/lexer.py) against lark's own lexer ---------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lark.exceptions import UnexpectedInput  # noqa: E402
+
+from nodescript.syntax import parser as parser_module  # noqa: E402
+from nodescript.syntax.lexer import FastPathUnsure, parse_fast  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+SOURCES = sorted(ROOT.glob("examples/*.nodes")) + sorted(ROOT.glob("tests/golden/**/*.nodes"))
+WORDS = ["rl", "out", "=", "->", ".", "(", ")", "[", "]", "{", "}", ",", ":", "as", "scene", "group",
+         "target", "use", "true", "false", '"4.2"', "..", '"x"', "0", "7", "-1.5e3", ".5", "+2", "_",
+         "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]"]
+
+
+def both_ways(source: str):
+    """(fast path result or None when it stepped aside, lark's own result or None on error)."""
+    lark = parser_module._parser()
+    with parser_module._PARSE_LOCK:
+        parser_module._BUILDER.path = "t.nodes"
+        try:
+            fast = parse_fast(lark, parser_module._literals(), source)
+        except (FastPathUnsure, UnexpectedInput):
+            fast = None
+        try:
+            slow = lark.parse(source)
+        except UnexpectedInput:
+            slow = None
+    return fast, slow
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_fast_path_parses_every_shipped_file_exactly_like_lark(path):
+    fast, slow = both_ways(path.read_text())
+    assert slow is not None and fast == slow      # the fast path really ran, and agrees
+
+
+def test_keywords_are_names_where_the_parser_wants_a_name():
+    fast, slow = both_ways("scene = RenderLayers()\nscene.Depth -> as = Math(inputs=(_, true))")
+    assert fast is None and slow is None          # `as` cannot be a name: both refuse
+    fast, slow = both_ways('n = X(group=scene, use=target)\nn[1] -> m.true')
+    assert fast is not None and fast == slow
+    assert [a.value.name for a in fast.statements[0].call.args] == ["scene", "target"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+def test_fast_path_never_disagrees_with_lark(source):
+    fast, slow = both_ways(source)
+    if fast is not None:
+        assert fast == slow
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SOURCES), st.data())
+def test_fast_path_agrees_on_mutated_files(path, data):
+    words = path.read_text().split(" ")
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(words) - 1))
+        words[i] = data.draw(st.sampled_from(WORDS + [""]))
+    fast, slow = both_ways(" ".join(words))
+    if fast is not None:
+        assert fast == slow
