@@ -114,6 +114,7 @@ def all_kinds() -> list[str]:
     return sorted(k for k in kind_table() if k not in STRUCTURAL_KINDS)
 
 
+@functools.cache
 def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
     """(spec, emulated) for `kind` in `version`, or None if the version cannot express it."""
     per_version = kind_table().get(kind, {})

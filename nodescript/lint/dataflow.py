@@ -178,11 +178,17 @@ class Flow:
     into: dict[str, list[ir.Link]] = field(default_factory=dict)       # node -> links into it
     outof: dict[str, list[ir.Link]] = field(default_factory=dict)      # node -> links from it
     _all_data: dict[str, bool] = field(default_factory=dict)
+    _order: list[str] | None = None
 
     def __post_init__(self):
         for link in self.graph.links:
             self.into.setdefault(link.to_node, []).append(link)
             self.outof.setdefault(link.from_node, []).append(link)
+
+    def order(self) -> list[str]:
+        if self._order is None:
+            self._order = _order(self.graph)
+        return self._order
 
     def links_into(self, node: str) -> list[ir.Link]:
         return self.into.get(node, [])
@@ -424,12 +430,13 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
 
 def _propagate(flow: Flow) -> Flow:
     graph, version = flow.graph, flow.version
-    for name in _order(graph):
+    for name in flow.order():
         node = graph.nodes.get(name)
         if node is None:
             continue
+        into_links = flow.links_into(name)
         arriving: dict[str, frozenset[str]] = {}
-        for link in flow.links_into(name):
+        for link in into_links:
             arriving[link.bindings[version][1].identifier] = flow.out_passes(link)
         flow.arriving[name] = arriving
         deps = flow.group_deps.get(node.group or "") if node.group else None
@@ -438,28 +445,28 @@ def _propagate(flow: Flow) -> Flow:
             key = (name, out.identifier)
             if key in flow.out:
                 continue
-            passes = set(sources(node, out))
+            passes = sources(node, out)
             if node.group:
                 passes |= {p for p in (deps or {}).get(out.name, ()) if not p.startswith("@")}
-            for into_link in flow.links_into(name):
+            for into_link in into_links:
                 into = into_link.bindings[version][1]
-                if arriving.get(into.identifier) and feeds(node, version, into, out, deps):
-                    passes |= arriving[into.identifier]
-            flow.out[key] = frozenset(passes)
+                got = arriving.get(into.identifier)
+                if got and feeds(node, version, into, out, deps):
+                    passes = passes | got
+            flow.out[key] = passes
     return flow
 
 
 def _reach(flow: Flow) -> None:
     graph, version = flow.graph, flow.version
-    for name in reversed(_order(graph)):
-        node = graph.nodes.get(name)
-        if node is None:
+    for name in reversed(flow.order()):
+        if name not in graph.nodes:
             continue
         for link in flow.links_from(name):
             key = (name, link.bindings[version][0].identifier)
-            found = set(flow.reach.get(key, frozenset()))
-            found |= _link_reach(flow, link)
-            flow.reach[key] = frozenset(found)
+            found = _link_reach(flow, link)
+            before = flow.reach.get(key)
+            flow.reach[key] = before | found if before else found
 
 
 def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from nodescript import ir, vocabulary
@@ -388,8 +389,12 @@ class _GraphBuilder:
             pool = group.inputs if side == "outputs" else group.outputs
             index = [s.name for s in pool].index(sock.name)
             return ir.SocketBinding(index, sock.identifier, sock.name, sock.type)
-        sockets = self.sockets(self.graph.nodes[name], version, side)
-        index = next(i for i, s in enumerate(sockets) if s.identifier == sock.identifier)
+        node = self.graph.nodes[name]
+        if node.group or node.kind == FILE_OUTPUT:
+            sockets = self.sockets(node, version, side)
+            index = next(i for i, s in enumerate(sockets) if s.identifier == sock.identifier)
+        else:
+            index = _socket_indices(node.kind, version, side)[sock.identifier]
         return ir.SocketBinding(index, sock.identifier, sock.name, sock.type)
 
     def _socket_error(self, problem, name, ref, side, version, span) -> None:
@@ -479,6 +484,15 @@ class _GraphBuilder:
                 elif link.to_node not in state:
                     state[link.to_node] = 1
                     stack.append((link.to_node, iter(edges.get(link.to_node, ()))))
+
+
+@functools.cache
+def _socket_indices(kind: str, version: str, side: str) -> dict[str, int]:
+    """identifier -> index of a node kind's sockets (the first, if an identifier repeats)."""
+    indices: dict[str, int] = {}
+    for i, s in enumerate(getattr(vocabulary.spec_for(kind, version)[0], side)):
+        indices.setdefault(s.identifier, i)
+    return indices
 
 
 def _interface_sockets(sockets) -> tuple[SocketSpec, ...]:

@@ -161,13 +161,13 @@ class Analysis:
                 for slot in flow.slots:
                     yield flow, slot
 
-    def data_nodes(self, kinds: frozenset[str]):
-        """(flow, node, passes arriving, sinks reached) for nodes of `kinds` that data passes
-        through on its way to an output."""
+    def data_nodes(self, kinds: frozenset[str], where=None):
+        """(flow, node, passes arriving, sinks reached) for nodes of `kinds` (and `where(flow,
+        node)`, a cheap test run first) that data passes through on its way to an output."""
         for version, flows in self.flows.items():
             for flow in flows:
                 for node in flow.graph.nodes.values():
-                    if node.kind not in kinds:
+                    if node.kind not in kinds or (where is not None and not where(flow, node)):
                         continue
                     passes = flow.data_in(node.name)
                     if not passes:
@@ -491,7 +491,8 @@ def _clamp(flow: df.Flow, node: ir.Node):
 
 
 def check_clamp(a: Analysis):
-    for flow, node, passes, sinks in a.data_nodes(CLAMPING_KINDS):
+    clamps = lambda flow, node: _clamp(flow, node) is not None      # noqa: E731
+    for flow, node, passes, sinks in a.data_nodes(CLAMPING_KINDS, clamps):
         found = _clamp(flow, node)
         if found is None:
             continue
