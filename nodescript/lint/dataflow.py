@@ -462,11 +462,14 @@ def _reach(flow: Flow) -> None:
     for name in reversed(flow.order()):
         if name not in graph.nodes:
             continue
+        # Gather per output first: one output can feed thousands of links (a Render Layers pass
+        # into every chain), and growing a frozenset link by link would be quadratic.
+        found: dict[tuple[str, str], set[Sink]] = {}
         for link in flow.links_from(name):
             key = (name, link.bindings[version][0].identifier)
-            found = _link_reach(flow, link)
-            before = flow.reach.get(key)
-            flow.reach[key] = before | found if before else found
+            found.setdefault(key, set()).update(_link_reach(flow, link))
+        for key, sinks in found.items():
+            flow.reach[key] = frozenset(sinks)
 
 
 def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:
