@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from fnmatch import fnmatch
 from pathlib import Path
@@ -38,7 +39,26 @@ def expand_paths(paths: tuple[str, ...], exclude: list[str] = (), suffix: str = 
     return found
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands kept in other modules load only when used or listed (click's documented lazy
+    loading): `lint`, run by pre-commit on every commit, never pays for importing them."""
+
+    LAZY = {"apply": "nodescript.blender.commands:apply",
+            "render": "nodescript.blender.commands:render",
+            "export": "nodescript.blender.export:export_command",
+            "inspect": "nodescript.inspect.command:inspect_command"}
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            module, attr = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nodescript")
 def main() -> None:
     """Blender compositor graphs as text: lint, format, draw and apply `.nodes` files.
@@ -198,17 +218,3 @@ def rule(code, show_all):
         raise click.UsageError(f"no rule {code}; `nodescript rule` lists them")
     click.echo(f"# {found.code} {found.name} ({found.severity.value}"
                f"{', fixable' if found.fixable else ''})\n\n{found.summary}\n\n{found.docs}")
-
-
-def _register_commands() -> None:
-    # These modules import only click at load time; bpy, numpy and OpenEXR load when a command runs.
-    from nodescript.blender import commands as blender_commands
-    from nodescript.blender.export import export_command
-    from nodescript.inspect.command import inspect_command
-
-    blender_commands.register(main)
-    main.add_command(export_command)
-    main.add_command(inspect_command)
-
-
-_register_commands()

@@ -1,5 +1,5 @@
-"""The `apply` and `render` commands. Registered on the CLI group by `register(group)`; bpy is
-imported only when one of them runs."""
+"""The `apply` and `render` commands (loaded lazily by nodescript.cli); bpy is imported only when
+one of them runs."""
 
 from __future__ import annotations
 
@@ -56,9 +56,4 @@ def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade
     opts = render_module.Options(scene_blend, graph, scene_name, frames, out_dir, force,
                                  allow_upgrade)
     sys.exit(render_module.run(opts, click.echo, _echo_err))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(apply)
-    group.add_command(render)
 

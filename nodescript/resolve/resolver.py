@@ -341,15 +341,14 @@ class _GraphBuilder:
         if ref is not None:
             index = vocabulary.find_socket(sockets, ref.key, kind=node.kind, version=version)
             return sockets[index] if index is not None else "unknown"
-        taken = set()
+        taken: set[int] = set()
         if side == "inputs":
-            taken = set(self.taken_inputs.get((name, version), ()))
-            binding = node.bindings[version]
-            taken |= {i for i, s in enumerate(sockets) if s.identifier in binding.inputs}
-        if all(i in taken or not s.enabled for i, s in enumerate(sockets)):
-            return "full"
+            linked, values = self.taken_inputs.get((name, version), ()), node.bindings[version].inputs
+            taken = {i for i, s in enumerate(sockets) if i in linked or s.identifier in values}
         index = vocabulary.main_socket(sockets, taken)
-        return sockets[index] if index is not None else "ambiguous"
+        if index is not None:
+            return sockets[index]
+        return "full" if all(i in taken or not s.enabled for i, s in enumerate(sockets)) else "ambiguous"
 
     # --- links ----------------------------------------------------------------
     def _link(self, src: str, src_ref, dst: str, dst_ref, span: Span) -> None:

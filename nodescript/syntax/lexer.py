@@ -29,6 +29,18 @@ _TOKENS = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 
+class _Token(Token):
+    """lark's Token, made without its keyword-argument compatibility layer (half the cost)."""
+
+    __slots__ = ()
+
+    def __new__(cls, type, value, start_pos, line, column, end_line, end_column, end_pos):
+        inst = str.__new__(cls, value)
+        inst.type, inst.value, inst.start_pos, inst.end_pos = type, value, start_pos, end_pos
+        inst.line, inst.column, inst.end_line, inst.end_column = line, column, end_line, end_column
+        return inst
+
+
 class FastPathUnsure(Exception):
     """The fast tokenizer cannot decide like lark would: parse with lark's lexer instead."""
 
@@ -63,7 +75,7 @@ def parse_fast(lark: Lark, literals: dict[str, str], source: str):
         elif kind == "OTHER":
             raise FastPathUnsure(text)
         column = start - line_start + 1
-        last = Token(kind, text, start, line, column, line, column + len(text), match.end())
+        last = _Token(kind, text, start, line, column, line, column + len(text), match.end())
         feed(last)
     end = Token.new_borrow_pos("$END", "", last) if last else Token("$END", "", 0, 1, 1)
     return feed(end, True)
