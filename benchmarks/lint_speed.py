@@ -7,6 +7,8 @@ Prints figures; it asserts nothing about time (targets live in the README, not i
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,14 +33,24 @@ def generated_graph(nodes: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cold_lint(runs: int) -> list[float]:
+def cold_lint(runs: int, bytecode: bool) -> list[float]:
+    """Wall time of whole `nodescript lint` processes. With `bytecode`, Python's .pyc cache is
+    used as in any installed environment (one untimed run writes it first); without, every module
+    is compiled from source each time (PYTHONDONTWRITEBYTECODE, no cache written)."""
     exe = Path(sys.executable).with_name("nodescript")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "nodescript"]
+    cmd += ["lint", str(ROOT / "examples" / "depth.nodes")]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if bytecode:
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        for cache in (ROOT / "nodescript").rglob("__pycache__"):
+            shutil.rmtree(cache)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd + ["lint", str(ROOT / "examples" / "depth.nodes")], check=True,
-                       capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - start)
     return times
 
@@ -59,9 +71,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    times = cold_lint(args.runs)
-    print(f"cold `nodescript lint examples/depth.nodes` ({args.runs} runs): "
-          f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s")
+    for bytecode, what in ((True, "with .pyc cache"), (False, "no .pyc cache, compiling")):
+        times = cold_lint(args.runs, bytecode)
+        print(f"cold `nodescript lint examples/depth.nodes`, {what} ({args.runs} runs): "
+              f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, "
+              f"max {max(times):.3f} s")
     print(f"{'nodes':>8}  {'parse+resolve+lint':>18}  {'per 1k nodes':>12}")
     for size in (int(s) for s in args.sizes.split(",")):
         count, elapsed = in_process(size)
