@@ -30,6 +30,9 @@ JSON schema (schema 1); keys marked + are additions to the original plan:
                                               min/max: the limits the node declares for a number
                                               socket (absent when unlimited)
         outputs: [{identifier, name, type, bl_idname, enabled}]
+      + availability?: {by: [enum setting, ...], cases: {"VALUE VALUE ...": {inputs: [identifier,
+                        ...], outputs: [...]}}}   the sockets shown for every combination of the
+                                              enum settings that show or hide sockets (probed)
         properties: {identifier: {type, default, array_length, readonly, min?, max?, items?,
                                   enum_flag?, fixed_type?, + subtype?}}
                                               default: the value on a fresh node (null for
@@ -308,11 +311,72 @@ def _add_menu_idnames(tree) -> frozenset[str]:
 
 
 def _describe_node(node, in_menu: frozenset[str]) -> dict:
-    return {"ui_name": node.bl_label,
-            "in_add_menu": node.bl_idname in in_menu,
-            "inputs": [_describe_input(socket) for socket in node.inputs],
-            "outputs": [_describe_output(socket) for socket in node.outputs],
-            "properties": _own_properties(node)}
+    entry = {"ui_name": node.bl_label,
+             "in_add_menu": node.bl_idname in in_menu,
+             "inputs": [_describe_input(socket) for socket in node.inputs],
+             "outputs": [_describe_output(socket) for socket in node.outputs],
+             "properties": _own_properties(node)}
+    availability = _availability(node)
+    if availability:
+        entry["availability"] = availability
+    return entry
+
+
+# --- which sockets a node shows, per setting ----------------------------------------------------
+
+MAX_AVAILABILITY_CASES = 1024
+
+
+def _shown(node) -> dict[str, list[str]]:
+    return {"inputs": [s.identifier for s in node.inputs if s.enabled],
+            "outputs": [s.identifier for s in node.outputs if s.enabled]}
+
+
+def _availability_switches(node) -> list[tuple[str, list[str]]]:
+    """The enum settings that show or hide sockets (a Mix node's data_type, a Math node's
+    operation), each with its values: every value is set on the fresh node and the sockets read."""
+    base = _shown(node)
+    switches = []
+    for prop in node.bl_rna.properties:
+        if (prop.type != "ENUM" or prop.is_enum_flag or prop.is_readonly
+                or prop.identifier in BASE_NODE_PROPERTIES):
+            continue
+        values = _enum_identifiers(node, prop.identifier) or []
+        default = getattr(node, prop.identifier)
+        if default not in values:          # an empty dynamic enum (no image, no layer, ...)
+            continue
+        changes = False
+        for value in values:
+            setattr(node, prop.identifier, value)
+            changes = changes or _shown(node) != base
+        setattr(node, prop.identifier, default)
+        if changes:
+            switches.append((prop.identifier, values))
+    return switches
+
+
+def _availability(node) -> dict | None:
+    """{by: [setting, ...], cases: {"VALUE VALUE": {inputs: [shown ids], outputs: [...]}}} over
+    every combination of the switches' values (settings can combine: Map Range's data_type and
+    interpolation_type), or None when no setting changes which sockets show."""
+    switches = _availability_switches(node)
+    if not switches:
+        return None
+    names = [name for name, _ in switches]
+    combos = [[]]
+    for _, values in switches:
+        combos = [c + [v] for c in combos for v in values]
+    if len(combos) > MAX_AVAILABILITY_CASES:
+        raise RuntimeError(f"{node.bl_idname}: {len(combos)} availability cases, over the limit")
+    defaults = [getattr(node, name) for name in names]
+    cases = {}
+    for combo in combos:
+        for name, value in zip(names, combo):
+            setattr(node, name, value)
+        cases[" ".join(combo)] = _shown(node)
+    for name, value in zip(names, defaults):
+        setattr(node, name, value)
+    return {"by": names, "cases": cases}
 
 
 def _nodes(tree) -> dict:
