@@ -78,10 +78,11 @@ class Ran:
 @pytest.fixture
 def cli(bpy):
     """cli("apply", scene, graph, "--check") -> Ran(code, out, err), in this process."""
-    from nodescript.blender.commands import register
+    from nodescript.blender import commands
 
     group = click.Group()
-    register(group)
+    group.add_command(commands.apply)
+    group.add_command(commands.render)
 
     def run(*args) -> Ran:
         result = CliRunner().invoke(group, [str(a) for a in args], catch_exceptions=False)
