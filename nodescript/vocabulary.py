@@ -8,6 +8,7 @@ borrowed from the newest version that has them and a backend lowering builds the
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -30,6 +31,17 @@ EMULATED_KINDS = frozenset({"MapValue", "Composite"})
 
 # Kinds users write that are not nodes of their own in the tree.
 STRUCTURAL_KINDS = frozenset({"GroupInput", "GroupOutput"})
+
+# Settings nodescript gives a node type where Blender's fresh node differs from what the kind
+# means in every version: 5.0's Mix is ShaderNodeMix, whose fresh node mixes floats, while Mix is
+# the colour mix of 4.x (MixRGB), as the compositor's own Add menu sets it (data_type = 'RGBA').
+IMPLIED_SETTINGS = {("Mix", "ShaderNodeMix"): {"data_type": "RGBA"}}
+
+# Names that moved between versions, per kind (folded name -> the name in the other version).
+SOCKET_ALIASES = {"Mix": {"fac": "Factor", "factor": "Fac", "image": "A", "image001": "B",
+                          "a": "Image", "b": "Image_001"}}
+SETTING_ALIASES = {"Mix": {"useclamp": "clamp_result", "clampresult": "use_clamp"},
+                   "MapRange": {"useclamp": "clamp", "clamp": "use_clamp"}}
 
 # Sockets a node's chain uses when none is named (first match wins).
 MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float")
@@ -116,14 +128,75 @@ def all_kinds() -> list[str]:
 
 @functools.cache
 def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
-    """(spec, emulated) for `kind` in `version`, or None if the version cannot express it."""
+    """(spec, emulated) for `kind` in `version`, or None if the version cannot express it.
+    Implied settings are the spec's defaults, with the sockets they show."""
     per_version = kind_table().get(kind, {})
     if version in per_version:
-        return catalog.load(version).nodes[per_version[version]], False
+        spec = catalog.load(version).nodes[per_version[version]]
+        implied = IMPLIED_SETTINGS.get((kind, spec.idname))
+        return (_with_defaults(spec, implied) if implied else spec), False
     if kind in EMULATED_KINDS and per_version:
         newest = max(per_version, key=catalog.version_key)
         return catalog.load(newest).nodes[per_version[newest]], True
     return None
+
+
+def implied_settings(kind: str, idname: str) -> dict[str, object]:
+    return IMPLIED_SETTINGS.get((kind, idname), {})
+
+
+def _with_defaults(spec: NodeSpec, settings: dict) -> NodeSpec:
+    props = {k: dataclasses.replace(p, default=settings[k]) if k in settings else p
+             for k, p in spec.properties.items()}
+    return dataclasses.replace(spec, properties=props, inputs=shown_sockets(spec, "inputs", settings),
+                               outputs=shown_sockets(spec, "outputs", settings))
+
+
+def shown_sockets(spec: NodeSpec, side: str, settings: dict) -> tuple[SocketSpec, ...]:
+    """The spec's sockets on `side`, `enabled` as Blender shows them with these settings (the
+    rest at their defaults), from the catalogue's probed availability."""
+    if not spec.availability:
+        return getattr(spec, side)
+    by = spec.availability["by"]
+    values = settings.get(by[0]) if len(by) == 1 else tuple(settings.get(name) for name in by)
+    key = (id(spec), side, values)
+    if key not in _SHOWN:
+        _SHOWN[key] = _shown(spec, side, values)
+    return _SHOWN[key]
+
+
+_SHOWN: dict[tuple, tuple[SocketSpec, ...]] = {}     # specs live as long as the process
+
+
+def _shown(spec: NodeSpec, side: str, values: tuple) -> tuple[SocketSpec, ...]:
+    by = spec.availability["by"]
+    values = (values,) if len(by) == 1 else values
+    case = " ".join(str(spec.properties[name].default if value is None else value)
+                    for name, value in zip(by, values))
+    sockets = getattr(spec, side)
+    found = spec.availability["cases"].get(case)
+    if found is None:
+        return sockets
+    shown = set(found[side])
+    return tuple(s if s.enabled == (s.identifier in shown)
+                 else dataclasses.replace(s, enabled=s.identifier in shown) for s in sockets)
+
+
+def is_setting(kind: str, version: str, name: str) -> bool:
+    """Whether `name` (or its alias) is a node setting of `kind` in `version`, not an input."""
+    return fold(name) in _setting_names(kind, version)
+
+
+@functools.cache
+def _setting_names(kind: str, version: str) -> frozenset[str]:
+    found = spec_for(kind, version)
+    props = found[0].properties if found else {}
+    aliases = {a for a, real in SETTING_ALIASES.get(kind, {}).items() if real in props}
+    return frozenset({fold(p) for p in props} | aliases)
+
+
+def setting_alias(kind: str, name: str) -> str | None:
+    return SETTING_ALIASES.get(kind, {}).get(fold(name))
 
 
 # --- sockets -----------------------------------------------------------------
@@ -157,17 +230,15 @@ def find_socket(sockets: tuple[SocketSpec, ...], key: str | int, *, kind: str = 
     if isinstance(key, int):
         return key if 0 <= key < len(sockets) else None
     wanted = fold(key)
-    for i, sock in enumerate(sockets):
-        if fold(sock.name) == wanted:
-            return i
-    for i, sock in enumerate(sockets):
-        if fold(sock.identifier) == wanted:
-            return i
+    # A name can repeat over sockets of which one shows (5.0 Mix: A_Float, A_Color, ...).
+    named = [i for i, sock in enumerate(sockets) if fold(sock.name) == wanted]
+    named += [i for i, sock in enumerate(sockets) if fold(sock.identifier) == wanted]
+    if named:
+        return next((i for i in named if sockets[i].enabled), named[0])
+    renamed = SOCKET_ALIASES.get(kind, {}).get(wanted)
     if kind == "RenderLayers" and version:
         renamed = pass_aliases(version).get(wanted)
-        if renamed is not None:
-            return find_socket(sockets, renamed)
-    return None
+    return find_socket(sockets, renamed) if renamed is not None else None
 
 
 def main_socket(sockets: tuple[SocketSpec, ...], taken: set[int]) -> int | None:

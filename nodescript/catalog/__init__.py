@@ -46,6 +46,8 @@ class NodeSpec:
     inputs: tuple[SocketSpec, ...]
     outputs: tuple[SocketSpec, ...]
     properties: dict[str, PropSpec]
+    # {"by": [enum setting, ...], "cases": {"V1 V2": {"inputs": [shown identifiers], ...}}}
+    availability: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ def _node_spec(idname: str, data: dict) -> NodeSpec:
     props = {k: _prop_spec(k, v) for k, v in data.get("properties", {}).items()}
     return NodeSpec(idname, data.get("ui_name", idname),
                     tuple(_socket_spec(s) for s in data.get("inputs", ())),
-                    tuple(_socket_spec(s) for s in data.get("outputs", ())), props)
+                    tuple(_socket_spec(s) for s in data.get("outputs", ())), props,
+                    data.get("availability"))
 
 
 def version_key(version: str) -> tuple[int, ...]:

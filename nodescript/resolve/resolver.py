@@ -223,13 +223,20 @@ class _GraphBuilder:
                 node.bindings[version] = resolve_file_output(call, version, self.r)
             else:
                 spec, emulated = vocabulary.spec_for(node.kind, version)
-                node.bindings[version] = ir.NodeBinding(spec.idname, emulated)
+                node.bindings[version] = ir.NodeBinding(spec.idname, emulated, properties=dict(
+                    vocabulary.implied_settings(node.kind, spec.idname)))
         if node.kind == FILE_OUTPUT:
             return
         self._common_args(node, call)
-        for arg in call.args:
-            if arg.name not in COMMON_ARGS:
-                self._setting(node, arg)
+        # Node settings before input values: settings decide which inputs show (a Mix's data_type).
+        args = [a for a in call.args if a.name not in COMMON_ARGS]
+        for arg in sorted(args, key=lambda a: not self._names_property(node, a.name)):
+            self._setting(node, arg)
+
+    def _names_property(self, node: ir.Node, name: str) -> bool:
+        if node.group:
+            return False
+        return any(vocabulary.is_setting(node.kind, v, name) for v in self.graph.targets)
 
     def _common_args(self, node: ir.Node, call: ast.NodeCall) -> None:
         for arg in call.args:
@@ -272,10 +279,14 @@ class _GraphBuilder:
         spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
         wanted = vocabulary.fold(arg.name)
         if spec is not None:
+            alias = vocabulary.setting_alias(node.kind, arg.name)
             for prop in spec.properties.values():
                 if vocabulary.fold(prop.identifier) == wanted and not prop.readonly:
                     self._property_value(node, version, prop, arg)
                     return True
+            if alias in spec.properties and not spec.properties[alias].readonly:
+                self._property_value(node, version, spec.properties[alias], arg)
+                return True
         index = vocabulary.find_socket(self.sockets(node, version, "inputs"), arg.name)
         if index is None:
             return False
@@ -322,7 +333,8 @@ class _GraphBuilder:
             slots = self.slots[node.name].names if node.name in self.slots else []
             return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
                                     .bindings[version][0].type) for i, name in enumerate(slots))
-        return getattr(vocabulary.spec_for(node.kind, version)[0], side)
+        spec = vocabulary.spec_for(node.kind, version)[0]
+        return vocabulary.shown_sockets(spec, side, node.bindings[version].properties)
 
     def _interface_sockets_of(self, name: str, side: str) -> tuple[SocketSpec, ...]:
         group, iface = self.interface

@@ -233,7 +233,7 @@ def test_ns302_reroute_is_a_colour_item_only_in_50():
     assert "as a colour (RGBA) item" in d.message and d.message.endswith("(Blender 5.0)")
 
 
-def test_ns302_mix_is_a_colour_node_in_4x_only():
+def test_ns302_mix_is_a_colour_node_unless_it_mixes_floats():
     four = lint("""
         target "4.2".."4.5"
         scene { engine = eevee, passes = [depth] }
@@ -242,16 +242,19 @@ def test_ns302_mix_is_a_colour_node_in_4x_only():
         rl.Depth -> Mix() -> out.depth
     """)
     assert "through the colour socket `Mix_1.Image`" in one(four, "NS302").message
-    five = lint("""
+    # 5.0's Mix is ShaderNodeMix; nodescript's Mix is the colour mix there too (data_type RGBA).
+    five = """
         target "5.0"
         scene { engine = eevee, passes = [depth] }
         rl = RenderLayers()
-        mix = Mix()
+        mix = Mix(SETTINGS)
         out = FileOutput(path="//d/", format=exr, depth=16)
         rl.Depth -> mix.A
         mix -> out.depth
-    """)
-    assert only(five, "NS302") == []
+    """
+    assert "through the colour socket `mix." in one(lint(five.replace("SETTINGS", "")),
+                                                       "NS302").message
+    assert only(lint(five.replace("SETTINGS", "data_type=float")), "NS302") == []
 
 
 def _with_cryptomatte(source: str) -> ir.Graph:

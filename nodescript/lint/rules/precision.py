@@ -444,8 +444,7 @@ def _clamp(flow: df.Flow, node: ir.Node):
         if binding.idname == "ShaderNodeMapRange":
             on = props.get("clamp", True)
             why = " (on by default in 5.0's Map Range)" if "clamp" not in props else ""
-            help_ = ("write clamp=false (a 5.0 setting: 4.x calls it use_clamp, so narrow "
-                     "`target`), or map with Math nodes")
+            help_ = "write clamp=false (4.x's use_clamp; either name works in every version)"
         else:
             on, why = props.get("use_clamp", False), ""
             help_ = "write use_clamp=false"
