@@ -69,6 +69,7 @@ def _check(spec: SceneKey, value: ast.Value, targets) -> tuple[str, str | None] 
 def _check_passes(value: ast.Value, targets, what) -> tuple[str, str | None] | None:
     if not isinstance(value, (ast.List, ast.Tuple)):
         return f"{what} takes a list like [depth, normal], not {describe(value)}", None
+    seen: dict[str, str] = {}          # pass (newest name) -> how it was first written
     for item in value.items:
         if not isinstance(item, (ast.Ident, ast.String)):
             return f"{what}: {describe(item)} is not a pass name", None
@@ -78,4 +79,9 @@ def _check_passes(value: ast.Value, targets, what) -> tuple[str, str | None] | N
             if vocabulary.fold(word) not in aliases:
                 return (f"`{word}` is not a render pass in Blender {version}",
                         did_you_mean(word, sorted(set(aliases.values()))))
+        name = vocabulary.pass_aliases(targets[-1])[vocabulary.fold(word)]
+        if name in seen:
+            return f"{what} lists the {name} pass twice (`{seen[name]}` and `{word}`)", \
+                "list each pass once"
+        seen[name] = word
     return None

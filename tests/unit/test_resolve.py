@@ -62,6 +62,14 @@ def test_renamed_pass_resolves_by_either_name_in_every_version():
         assert link.bindings["5.0"][0].name == "Object Index"
 
 
+def test_a_pass_listed_twice_under_any_name_is_an_error():
+    code, line, col, message, help_ = only_error("scene { passes = [depth, normal, z] }")
+    assert (code, line, col) == ("NS104", 1, 18)
+    assert message == "scene setting `passes` lists the Depth pass twice (`depth` and `z`)"
+    assert help_ == "list each pass once"
+    assert errors("scene { passes = [IndexOB, normal] }") == []
+
+
 def test_default_sockets_and_file_output_slots():
     graph = resolve("""
         rl = RenderLayers()
@@ -91,8 +99,8 @@ def test_inline_nodes_get_deterministic_names_that_avoid_explicit_ones():
 
 
 def test_scene_block():
-    graph = resolve("scene { passes = [depth, z, object_index], engine = eevee, resolution = (160, 120) }").graph
-    assert graph.setting("passes") == ("Depth", "Depth", "Object Index")
+    graph = resolve("scene { passes = [z, object_index], engine = eevee, resolution = (160, 120) }").graph
+    assert graph.setting("passes") == ("Depth", "Object Index")
     assert graph.setting("engine") == "eevee"
     assert graph.setting("resolution") == (160, 120)
 
