@@ -37,14 +37,21 @@ STRUCTURAL_KINDS = frozenset({"GroupInput", "GroupOutput"})
 # the colour mix of 4.x (MixRGB), as the compositor's own Add menu sets it (data_type = 'RGBA').
 IMPLIED_SETTINGS = {("Mix", "ShaderNodeMix"): {"data_type": "RGBA"}}
 
-# Names that moved between versions, per kind (folded name -> the name in the other version).
-SOCKET_ALIASES = {"Mix": {"fac": "Factor", "factor": "Fac", "image": "A", "image001": "B",
-                          "a": "Image", "b": "Image_001"}}
+# Socket names that moved between versions, per kind: folded name -> the names it can have in
+# another version, tried in order on the side being searched (Mix's `Image` is input A, output
+# Result).
+SOCKET_ALIASES = {
+    "Mix": {"fac": ("Factor",), "factor": ("Fac",), "image": ("A", "Result"), "image001": ("B",),
+            "a": ("Image",), "b": ("Image_001",), "result": ("Image",)},
+    "MapRange": {"value": ("Result",), "result": ("Value",)},
+    "ColorRamp": {"fac": ("Factor",), "factor": ("Fac",), "image": ("Color",), "color": ("Image",)},
+    "VectorCurves": {"fac": ("Factor",), "factor": ("Fac",)},
+}
 SETTING_ALIASES = {"Mix": {"useclamp": "clamp_result", "clampresult": "use_clamp"},
                    "MapRange": {"useclamp": "clamp", "clamp": "use_clamp"}}
 
 # Sockets a node's chain uses when none is named (first match wins).
-MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float")
+MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float", "a")
 
 
 _FOLD_NOISE = re.compile(r"[\s_\-]+")
@@ -60,20 +67,25 @@ def pascal(ui_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", ui_name) if part)
 
 
-def _preference(idname: str) -> int:
-    # When two node types share a UI name in one version, the compositor's own type wins.
-    return 0 if idname.startswith("CompositorNode") else 1
+def _preference(idname: str, data: dict) -> tuple[int, int, str]:
+    # When two node types share a UI name in one version, the one the compositor's Add menu
+    # offers wins (4.5 offers ShaderNodeMath and keeps CompositorNodeMath only for old files),
+    # then the compositor's own type.
+    return (0 if data.get("in_add_menu", True) else 1,
+            0 if idname.startswith("CompositorNode") else 1, idname)
 
 
-def _kinds_of(cat: catalog.Catalog) -> dict[str, str]:
-    """kind -> idname for one version."""
-    chosen: dict[str, str] = {}
-    for idname in sorted(cat.raw["nodes"], key=lambda i: (_preference(i), i)):
-        ui_name = cat.raw["nodes"][idname].get("ui_name", idname)
-        kind = KIND_OVERRIDES.get(idname) or pascal(ui_name)
+def _kinds_of(cat: catalog.Catalog) -> dict[str, tuple[str, bool]]:
+    """kind -> (idname, primary) for one version; primary kinds come from UI names, the others
+    (a type that lost its UI name to another, like 4.5's legacy CompositorNodeMath) from idnames."""
+    chosen: dict[str, tuple[str, bool]] = {}
+    nodes = cat.raw["nodes"]
+    for idname in sorted(nodes, key=lambda i: _preference(i, nodes[i])):
+        kind, primary = KIND_OVERRIDES.get(idname) or pascal(nodes[idname].get("ui_name", idname)), True
         if kind in chosen:
             kind = pascal(re.sub(r"^(CompositorNode|ShaderNode|FunctionNode|GeometryNode|Node)", "", idname))
-        chosen.setdefault(kind, idname)
+            primary = False
+        chosen.setdefault(kind, (idname, primary))
     return chosen
 
 
@@ -82,21 +94,30 @@ def _unified() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """(kind -> {version: idname}, renamed kind -> kind).
 
     A node type whose UI name changed between versions (RGB -> Color) keeps one kind, the newest
-    version's name, so the same word works in every version; the older name stays an alias.
+    version's name, so the same word works in every version; the older name stays an alias. A
+    type named by its idname in one version (it lost its UI name there) keeps its kind from the
+    versions where it had one, unless that kind is taken there.
     """
-    per_version = {v: _kinds_of(catalog.load(v)) for v in catalog.supported_versions()}
+    versions = catalog.supported_versions()
+    per_version = {v: _kinds_of(catalog.load(v)) for v in versions}
     newest_kind: dict[str, str] = {}
-    for version in catalog.supported_versions():           # oldest first: newest wins
-        for kind, idname in per_version[version].items():
-            newest_kind[idname] = kind
+    for version in versions:                                # oldest first: newest wins
+        for kind, (idname, primary) in per_version[version].items():
+            if primary:
+                newest_kind[idname] = kind
     table: dict[str, dict[str, str]] = {}
     renamed: dict[str, str] = {}
-    for version, kinds in per_version.items():
-        for kind, idname in kinds.items():
-            canonical = newest_kind[idname]
-            if canonical != kind:
-                renamed[kind] = canonical
-            table.setdefault(canonical, {})[version] = idname
+    for primary_pass in (True, False):
+        for version, kinds in per_version.items():
+            for kind, (idname, primary) in kinds.items():
+                if primary != primary_pass:
+                    continue
+                canonical = newest_kind.get(idname, kind)
+                if not primary and version in table.get(canonical, {}):
+                    canonical = kind
+                if canonical != kind:
+                    renamed[kind] = canonical
+                table.setdefault(canonical, {})[version] = idname
     return table, {old: new for old, new in renamed.items() if old not in table}
 
 
@@ -235,10 +256,14 @@ def find_socket(sockets: tuple[SocketSpec, ...], key: str | int, *, kind: str = 
     named += [i for i, sock in enumerate(sockets) if fold(sock.identifier) == wanted]
     if named:
         return next((i for i in named if sockets[i].enabled), named[0])
-    renamed = SOCKET_ALIASES.get(kind, {}).get(wanted)
     if kind == "RenderLayers" and version:
         renamed = pass_aliases(version).get(wanted)
-    return find_socket(sockets, renamed) if renamed is not None else None
+        return find_socket(sockets, renamed) if renamed is not None else None
+    for other in SOCKET_ALIASES.get(kind, {}).get(wanted, ()):
+        found = find_socket(sockets, other)
+        if found is not None:
+            return found
+    return None
 
 
 def main_socket(sockets: tuple[SocketSpec, ...], taken: set[int]) -> int | None:

@@ -499,7 +499,7 @@ def apply_text(text: str, scene=None, path: str = "graph.nodes") -> None:
     executor.apply_plan(scene, plan, lowering)
 
 
-# The same graph in every version but for the Map Range output (Value in 4.x, Result in 5.0),
+# The same graph in every version but for the Map Range output (Value in 4.2, Result in 4.5/5.0),
 # written the way export writes it. In 5.0 MapValue and Composite are emulated by apply.
 CANONICAL = """\
 target "{version}"
@@ -577,7 +577,7 @@ s.scaled -> view.Image
 
 
 def canonical(template: str = CANONICAL) -> str:
-    return template.format(version=V, map_range_out="Result" if IS_5 else "Value")
+    return template.format(version=V, map_range_out="Value" if V == "4.2" else "Result")
 
 
 @pytest.mark.parametrize("template", [CANONICAL, CANONICAL_GROUP], ids=["scene", "group"])
@@ -758,7 +758,9 @@ def test_applying_the_export_onto_an_emptied_copy_rebuilds_the_tree():
 
 
 @pytest.mark.skipif(V != "4.5", reason="4.5 offers shader Math/Map Range in the compositor")
-def test_shader_nodes_of_4_5_stand_in_for_their_kind():
+def test_shader_nodes_of_4_5_round_trip_as_themselves():
+    # What 4.5's Add menu builds (ShaderNodeMath, ShaderNodeMapRange) is what Math and MapRange
+    # mean in 4.5, so a tree made in the UI exports plainly and rebuilds with the same types.
     tree = compositor()
     rl = render_layers(tree, "z")
     math = tree.nodes.new("ShaderNodeMath")
@@ -772,9 +774,12 @@ def test_shader_nodes_of_4_5_stand_in_for_their_kind():
     link(tree, math, 0, ramp, 0)
     link(tree, ramp, "Result", view, 0)
     text = exported()
-    # The shader Map Range clamps by default, the compositor's does not: the clamp carries over.
     assert_lines(text, "scale = Math(operation=multiply, inputs=(_, 0.1))",
-                 "near_far = MapRange(use_clamp=true, from_max=20)", "rl.Depth -> scale.Value",
-                 "scale.Value -> near_far.Value", "near_far.Value -> view.Image",
-                 "# export: ShaderNodeMath nodes are written as Math, which nodescript builds as "
-                 "CompositorNodeMath in Blender 4.5")
+                 "near_far = MapRange(from_max=20)", "rl.Depth -> scale.Value",
+                 "scale.Value -> near_far.Value", "near_far.Result -> view.Image")
+    assert "# export:" not in text
+    tree.nodes.clear()
+    apply_text(text)
+    assert {n.name: n.bl_idname for n in tree.nodes if n.name in ("scale", "near_far")} \
+        == {"scale": "ShaderNodeMath", "near_far": "ShaderNodeMapRange"}
+    assert exported() == text

@@ -1,5 +1,6 @@
 """The version-independent vocabulary in real Blender: one `.nodes` text, the same node in each
-version, linked to sockets Blender shows (5.0's Mix is ShaderNodeMix: A_Float, A_Color, ...)."""
+version, linked to sockets Blender shows (4.5's and 5.0's Mix is ShaderNodeMix: A_Float, A_Color,
+...)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_mix_and_map_range_mean_the_same_in_every_version(make_scene, cli, graph
     assert all(link.is_valid and link.to_socket.enabled and link.from_socket.enabled
                for link in tree.links)
     assert mix.blend_type == "MULTIPLY"
-    if V == "5.0":
+    if V != "4.2":          # 4.5's and 5.0's Add menus build the shader Mix and Map Range
         assert (mix.bl_idname, mix.data_type, mix.clamp_result) == ("ShaderNodeMix", "RGBA", True)
         assert linked == {"Factor_Float": "Image", "A_Color": "Image", "B_Color": "Normal"}
         assert mix.inputs[0].identifier == "Factor_Float"
@@ -68,9 +69,9 @@ def test_mix_exports_without_its_implied_data_type(make_scene, cli, graph, open_
 
 
 def test_a_float_mix_links_its_float_sockets(make_scene, cli, graph, open_file):
-    if V != "5.0":
-        pytest.skip("4.x's Mix (MixRGB) has no data_type: it always mixes colours")
-    text = 'target "5.0"\n' + MIX.replace("multiply, ", "multiply, data_type=float, ").replace(
+    if V == "4.2":
+        pytest.skip("4.2's Mix (MixRGB) has no data_type: it always mixes colours")
+    text = f'target "{V}"\n' + MIX.replace("multiply, ", "multiply, data_type=float, ").replace(
         "rl.Normal", "rl.Depth")
     tree = compositor(applied(make_scene, cli, graph, open_file, text))
     mix = tree.nodes["mix"]

@@ -235,16 +235,16 @@ def test_ns302_reroute_is_a_colour_item_only_in_50():
 
 def test_ns302_mix_is_a_colour_node_unless_it_mixes_floats():
     four = lint("""
-        target "4.2".."4.5"
+        target "4.2"
         scene { engine = eevee, passes = [depth] }
         rl = RenderLayers()
         out = FileOutput(path="//d/", format=exr, depth=16)
         rl.Depth -> Mix() -> out.depth
     """)
     assert "through the colour socket `Mix_1.Image`" in one(four, "NS302").message
-    # 5.0's Mix is ShaderNodeMix; nodescript's Mix is the colour mix there too (data_type RGBA).
+    # 4.5's and 5.0's Mix is ShaderNodeMix; nodescript's Mix is the colour mix there too.
     five = """
-        target "5.0"
+        target "4.5".."5.0"
         scene { engine = eevee, passes = [depth] }
         rl = RenderLayers()
         mix = Mix(SETTINGS)
@@ -386,14 +386,14 @@ def test_ns304_unlinked_or_non_data_normalize_is_fine():
 
 # --- NS305 clamps -------------------------------------------------------------------------------
 
-def test_ns305_map_range_clamps_by_default_only_in_50():
+def test_ns305_map_range_clamps_by_default_since_45():
     diags = lint("""
         scene { passes = [depth] }
         rl = RenderLayers()
         rl.Depth -> MapRange(from_min=0, from_max=20) -> FileOutput(path="//d/")
     """)
     d = one(diags, "NS305")
-    assert d.severity is Severity.ERROR and d.message.endswith("(Blender 5.0)")
+    assert d.severity is Severity.ERROR and d.message.endswith("(Blender 4.5, 5.0)")
     assert "only 0-20 m passes unchanged" in d.message and "clamp=false" in d.help
 
 
@@ -407,16 +407,16 @@ def test_ns305_map_range_clamp_false_in_50():
     assert diags == []
 
 
-def test_ns305_map_range_use_clamp_in_4x():
+def test_ns305_map_range_use_clamp_in_42():
     bad = lint("""
-        target "4.2".."4.5"
+        target "4.2"
         scene { passes = [depth] }
         rl = RenderLayers()
         rl.Depth -> MapRange(from_max=20, use_clamp=true) -> FileOutput(path="//d/")
     """)
     assert one(bad, "NS305").severity is Severity.ERROR
     good = lint("""
-        target "4.2".."4.5"
+        target "4.2"
         scene { passes = [depth] }
         rl = RenderLayers()
         rl.Depth -> MapRange(from_max=20) -> FileOutput(path="//d/")

@@ -443,7 +443,7 @@ def _clamp(flow: df.Flow, node: ir.Node):
     if node.kind == "MapRange":
         if binding.idname == "ShaderNodeMapRange":
             on = props.get("clamp", True)
-            why = " (on by default in 5.0's Map Range)" if "clamp" not in props else ""
+            why = " (on by default: Map Range is the shader node since 4.5)" if "clamp" not in props else ""
             help_ = "write clamp=false (4.x's use_clamp; either name works in every version)"
         else:
             on, why = props.get("use_clamp", False), ""
@@ -894,8 +894,9 @@ def normalize_on_data(ctx: LintContext):
 def clamped_data(ctx: LintContext):
     """## What it does
     Finds clamping on a data path: Map Value `use_min`/`use_max`, Math `use_clamp`, Mix clamp,
-    Clamp nodes and Map Range with its clamp on. Map Range clamps **by default in Blender 5.0**
-    (the shader node) unless `clamp=false` is written; in 4.x `use_clamp` is off by default. When
+    Clamp nodes and Map Range with its clamp on. Map Range clamps **by default in Blender 4.5 and
+    5.0** (the shader node their Add menus build) unless `clamp=false` is written; 4.2's Map Range
+    has `use_clamp` off by default. When
     the scene declares `depth_range` (or the camera clip range) and the clamp keeps that whole
     range, nothing is reported.
 
