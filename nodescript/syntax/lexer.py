@@ -17,15 +17,19 @@ import re
 
 from lark import Lark, Token
 
+# Each match is one token with the blanks before it: half as many matches as tokens-and-blanks.
 _TOKENS = re.compile(r"""
-    (?P<WS>[ \t\f\r]+)
-  | (?P<NL>\n)
-  | (?P<COMMENT>\#[^\n]*)
-  | (?P<STRING>"(?:\\.|[^"\\\n])*")
-  | (?P<NUMBER>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<NAME>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)
-  | (?P<PUNCT>->|\.\.|[=,.()\[\]{}:])
-  | (?P<OTHER>.)
+    [ \t\f\r]*
+    (?:
+        (?P<NL>\n)
+      | (?P<COMMENT>\#[^\n]*)
+      | (?P<STRING>"(?:\\.|[^"\\\n])*")
+      | (?P<NUMBER>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+      | (?P<NAME>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)
+      | (?P<PUNCT>->|\.\.|[=,.()\[\]{}:])
+      | (?P<OTHER>[^ \t\f\r])
+      | (?P<WS>[ \t\f\r]+)              # blanks at the very end
+    )
 """, re.VERBOSE | re.DOTALL)
 
 
@@ -60,11 +64,11 @@ def parse_fast(lark: Lark, literals: dict[str, str], source: str):
         kind = match.lastgroup
         if kind == "WS" or kind == "COMMENT":
             continue
-        start = match.start()
+        start, end = match.span(kind)
         if kind == "NL":
-            line, line_start = line + 1, start + 1
+            line, line_start = line + 1, end
             continue
-        text = match.group()
+        text = match.group(kind)
         if kind == "NAME":
             keyword = literals.get(text)
             kind = keyword if keyword is not None and keyword in states[stack[-1]] else "NAME"
@@ -75,7 +79,7 @@ def parse_fast(lark: Lark, literals: dict[str, str], source: str):
         elif kind == "OTHER":
             raise FastPathUnsure(text)
         column = start - line_start + 1
-        last = _Token(kind, text, start, line, column, line, column + len(text), match.end())
+        last = _Token(kind, text, start, line, column, line, column + end - start, end)
         feed(last)
     end = Token.new_borrow_pos("$END", "", last) if last else Token("$END", "", 0, 1, 1)
     return feed(end, True)
