@@ -251,11 +251,17 @@ def find_socket(sockets: tuple[SocketSpec, ...], key: str | int, *, kind: str = 
     if isinstance(key, int):
         return key if 0 <= key < len(sockets) else None
     wanted = fold(key)
-    # A name can repeat over sockets of which one shows (5.0 Mix: A_Float, A_Color, ...).
-    named = [i for i, sock in enumerate(sockets) if fold(sock.name) == wanted]
-    named += [i for i, sock in enumerate(sockets) if fold(sock.identifier) == wanted]
-    if named:
-        return next((i for i in named if sockets[i].enabled), named[0])
+    # A name can repeat over sockets of which one shows (5.0 Mix: A_Float, A_Color, ...): the
+    # first shown match wins, by UI name, then by identifier; else the first hidden match.
+    hidden = None
+    for attr in ("name", "identifier"):
+        for i, sock in enumerate(sockets):
+            if fold(getattr(sock, attr)) == wanted:
+                if sock.enabled:
+                    return i
+                hidden = i if hidden is None else hidden
+    if hidden is not None:
+        return hidden
     if kind == "RenderLayers" and version:
         renamed = pass_aliases(version).get(wanted)
         return find_socket(sockets, renamed) if renamed is not None else None

@@ -230,7 +230,9 @@ class _GraphBuilder:
         self._common_args(node, call)
         # Node settings before input values: settings decide which inputs show (a Mix's data_type).
         args = [a for a in call.args if a.name not in COMMON_ARGS]
-        for arg in sorted(args, key=lambda a: not self._names_property(node, a.name)):
+        if len(args) > 1:
+            args.sort(key=lambda a: not self._names_property(node, a.name))
+        for arg in args:
             self._setting(node, arg)
 
     def _names_property(self, node: ir.Node, name: str) -> bool:
