@@ -45,8 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIN = 10
-CLI = ("import sys\nfrom nodescript.cli import main\nfrom nodescript.blender.commands import register\n"
-       "'apply' in main.commands or register(main)\nsys.argv[0] = 'nodescript'\nmain()\n")
+CLI = "import sys\nfrom nodescript.cli import main\nsys.argv[0] = 'nodescript'\nmain()\n"
 
 
 def graph_text(n: int) -> str:
