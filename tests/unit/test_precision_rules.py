@@ -498,15 +498,32 @@ def test_ns307_default_dither_is_a_warning_preview_info_zero_none():
     source = """
         scene {{ passes = [depth]{dither} }}
         rl = RenderLayers()
-        rl.Depth -> FileOutput(path="//d/", format=png, depth=8{preview})
+        cc = CombineColor()
+        rl.Depth -> cc.Red
+        cc -> FileOutput(path="//d/", format=png, depth=8{preview})
     """
     d = one(lint(source.format(dither="", preview="")), "NS307")
     assert d.severity is Severity.WARNING and "dither 1 (Blender's default)" in d.message
+    assert "colour socket `cc.Image`" in d.message
     assert one(lint(source.format(dither="", preview=", preview=true")), "NS307").severity \
         is Severity.INFO
     assert only(lint(source.format(dither=", dither = 0", preview="")), "NS307") == []
     assert "dither 0.5" in one(lint(source.format(dither=", dither = 0.5", preview="")),
                                "NS307").message
+
+
+def test_ns307_float_and_vector_inputs_and_16_bit_files_are_not_dithered():
+    """Blender dithers only 4-channel buffers (measured: tests/blender/test_dither.py)."""
+    diags = lint("""
+        scene { passes = [depth, normal] }
+        rl = RenderLayers()
+        rl.Depth -> FileOutput(path="//d/", format=png, depth=8)
+        rl.Normal -> FileOutput(path="//n/", format=png, depth=8)
+        cc = CombineColor()
+        rl.Depth -> cc.Red
+        cc -> FileOutput(path="//c/", format=png, depth=16)
+    """)
+    assert only(diags, "NS307") == [] and len(only(diags, "NS301")) == 3
 
 
 # --- NS308 spatial filters ----------------------------------------------------------------------
