@@ -452,18 +452,33 @@ def _compositor(scene):
     return scene.node_tree if scene.use_nodes else None
 
 
-def _file_output_nodes(scene) -> list:
+def _file_output_nodes(scene) -> list[tuple[str, object]]:
+    """(label, node) for every unmuted File Output the compositor runs: the tree's own, and those
+    inside the node groups it uses, which write too (in 4.2, 4.5 and 5.0), labelled group/node."""
+    found: list[tuple[str, object]] = []
+    seen: set[str] = set()
+
+    def walk(tree, prefix: str) -> None:
+        for node in tree.nodes:
+            if node.mute:
+                continue
+            if node.bl_idname == "CompositorNodeOutputFile":
+                found.append((prefix + node.name, node))
+            elif getattr(node, "node_tree", None) is not None and node.node_tree.name not in seen:
+                seen.add(node.node_tree.name)
+                walk(node.node_tree, f"{prefix}{node.node_tree.name}/")
+
     tree = _compositor(scene)
-    if tree is None:
-        return []
-    return [n for n in tree.nodes if n.bl_idname == "CompositorNodeOutputFile" and not n.mute]
+    if tree is not None:
+        walk(tree, "")
+    return found
 
 
 def redirect_outputs(scene, out_dir: str) -> None:
-    """Every File Output to out_dir/<node name>/ (keeping file-name prefixes), the render
-    result to out_dir/render/."""
-    for node in _file_output_nodes(scene):
-        folder = os.path.join(out_dir, node.name, "")
+    """Every File Output to out_dir/<node name>/ (out_dir/<group>/<node name>/ inside a node
+    group; file-name prefixes kept), the render result to out_dir/render/."""
+    for label, node in _file_output_nodes(scene):
+        folder = os.path.join(out_dir, *label.split("/"), "")
         if hasattr(node, "directory"):
             node.directory = folder
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
@@ -478,7 +493,7 @@ def file_outputs(scene, make) -> list:
     """What each File Output will write, via `make(node, folder, file_format, multilayer,
     prefix, names)` (render.FileOutput): kept free of bpy types."""
     found = []
-    for node in _file_output_nodes(scene):
+    for label, node in _file_output_nodes(scene):
         fmt = node.format.file_format
         multilayer = fmt == "OPEN_EXR_MULTILAYER"
         linked = [sock.is_linked for sock in node.inputs if sock.identifier != "__extend__"]
@@ -491,7 +506,7 @@ def file_outputs(scene, make) -> list:
                 else (base, "")
             names = [slot.path for slot, on in zip(node.file_slots, linked) if on]
         if any(linked):
-            found.append(make(node.name, folder, fmt, multilayer, prefix, names))
+            found.append(make(label, folder, fmt, multilayer, prefix, names))
     return found
 
 

@@ -128,3 +128,25 @@ def test_render_error_is_one_message_not_a_traceback(make_scene, cli, tmp_path):
     ran = cli("render", scene_file, "--out", tmp_path / "out")
 
     assert ran.code == 2 and "could not render frame 1" in ran.err and "camera" in ran.err.lower()
+
+
+def test_file_output_inside_a_node_group_writes_and_follows_out(make_scene, cli, graph, tmp_path):
+    # Blender runs File Outputs inside node groups in every version: render sends them under
+    # --out (out/<group>/<node>/) and checks that they wrote.
+    scene_file = make_scene()
+    ran = cli("render", scene_file, graph("""
+        scene { passes = [depth] }
+        group SaveDepth(d: float) -> () {
+            out = FileOutput(path="//elsewhere/", format=exr, depth=32, codec=zip)
+            d -> out.depth
+        }
+        rl = RenderLayers()
+        save = SaveDepth()
+        rl.Depth -> save.d
+    """), "--out", tmp_path / "out")
+    assert ran.code == 0, ran.err
+    exr = tmp_path / "out" / "SaveDepth" / "out" / "depth0001.exr"
+    assert f"wrote {exr}" in ran.out
+    kind, depth = first_channel(exr)
+    assert kind == OpenEXR.FLOAT and depth.max() == pytest.approx(GROUND, abs=1e-4)
+    assert not (tmp_path / "elsewhere").exists()

@@ -7,6 +7,19 @@ from nodescript.lint.context import LintContext
 from nodescript.lint.registry import Finding, rule
 
 OUTPUT_KINDS = frozenset({"FileOutput", "Composite", "Viewer", "SplitViewer", "Frame"})
+SINK_KINDS = OUTPUT_KINDS - {"Frame"}
+
+
+def writing_groups(ctx: LintContext) -> set[str]:
+    """Groups whose body holds an output node, directly or in a nested group: a File Output
+    inside a node group writes its files in 4.2, 4.5 and 5.0 alike."""
+    found: set[str] = set()
+    while True:
+        more = {name for name, group in ctx.graph.groups.items() if name not in found and any(
+            n.kind in SINK_KINDS or n.group in found for n in group.body.nodes.values())}
+        if not more:
+            return found
+        found |= more
 
 
 @rule("NS201", "unused-node", Severity.WARNING, "A node whose result goes nowhere.")
@@ -30,10 +43,12 @@ def unused_node(ctx: LintContext):
     rl.Image -> Blur() -> Composite()
     ```
     """
+    writing = writing_groups(ctx)
     for graph in ctx.graphs():
         used = {link.from_node for link in graph.links}
         for node in graph.nodes.values():
-            if node.kind in OUTPUT_KINDS or node.name in used or node.kind == "Reroute":
+            if (node.kind in OUTPUT_KINDS or node.name in used or node.kind == "Reroute"
+                    or node.group in writing):
                 continue
             yield Finding(f"{node.kind} `{node.name}` is not linked to anything downstream", node.span)
 
@@ -60,14 +75,15 @@ def unlinked_output(ctx: LintContext):
     for graph in ctx.graphs():
         linked = {link.to_node for link in graph.links}
         for node in graph.nodes.values():
-            if node.kind in OUTPUT_KINDS - {"Frame"} and node.name not in linked:
+            if node.kind in SINK_KINDS and node.name not in linked:
                 yield Finding(f"{node.kind} `{node.name}` has nothing linked into it", node.span)
 
 
 @rule("NS203", "no-output", Severity.WARNING, "A graph with nodes but no output node.")
 def no_output(ctx: LintContext):
     """## What it does
-    Reports a compositor graph that has nodes but no File Output, Composite or Viewer.
+    Reports a compositor graph that has nodes but no File Output, Composite or Viewer, neither
+    itself nor inside a node group it uses (File Outputs in groups write too).
 
     ## Why is this bad?
     Nothing the graph computes is written or shown.
@@ -83,8 +99,9 @@ def no_output(ctx: LintContext):
     rl.Depth -> MapValue(size=0.1) -> FileOutput(path="//depth/")
     ```
     """
-    graph = ctx.graph
-    if graph.nodes and not any(n.kind in OUTPUT_KINDS - {"Frame"} for n in graph.nodes.values()):
+    graph, writing = ctx.graph, writing_groups(ctx)
+    if graph.nodes and not any(n.kind in SINK_KINDS or n.group in writing
+                               for n in graph.nodes.values()):
         first = next(iter(graph.nodes.values()))
         yield Finding("the graph has no output node: nothing it computes is written", first.span)
 
