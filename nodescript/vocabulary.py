@@ -222,6 +222,10 @@ def setting_alias(kind: str, name: str) -> str | None:
 
 # --- sockets -----------------------------------------------------------------
 
+# Pass words for view-layer switches whose property name is not the pass's name (the UI label).
+PASS_WORDS = {"denoising_data": "denoising_store_passes"}
+
+
 @functools.cache
 def pass_aliases(version: str) -> dict[str, str]:
     """folded alias -> Render Layers output name in `version`.
@@ -241,6 +245,10 @@ def pass_aliases(version: str) -> dict[str, str]:
             aliases.setdefault(fold(other), socket)
         if how.get("property"):
             aliases.setdefault(fold(how["property"].removeprefix("use_pass_")), socket)
+    for word, prop in PASS_WORDS.items():       # Blender's UI label for a switch named otherwise
+        socket = next((s for s, how in sockets.items() if how.get("property") == prop), None)
+        if socket is not None:
+            aliases.setdefault(fold(word), socket)
     aliases.setdefault("z", aliases.get("depth", "Depth"))
     return aliases
 

@@ -273,6 +273,7 @@ class _SceneExporter:
             return None                                       # Image, Alpha: always there
         word = how["property"].removeprefix("use_pass_")
         word = "depth" if word == "z" else word
+        word = next((w for w, p in vocabulary.PASS_WORDS.items() if p == how["property"]), word)
         named = vocabulary.pass_aliases(self.version).get(vocabulary.fold(word), "")
         # The word may name another output of the same switch (CryptoObject00 for ...01).
         if _NAME.match(word) and self.catalog.render_passes.get(named, {}).get("property") \

@@ -30,6 +30,10 @@ JSON schema (schema 1); keys marked + are additions to the original plan:
                                               min/max: the limits the node declares for a number
                                               socket (absent when unlimited)
         outputs: [{identifier, name, type, bl_idname, enabled}]
+                                            + Render Layers: also the outputs that exist only
+                                              while a pass is enabled (Cryptomatte, Denoising
+                                              Data, Noisy Image, Shadow Catcher, ...), appended
+                                              with enabled false (every switch on, per engine)
       + availability?: {by: [enum setting, ...], cases: {"VALUE VALUE ...": {inputs: [identifier,
                         ...], outputs: [...]}}}   the sockets shown for every combination of the
                                               enum settings that show or hide sockets (probed)
@@ -389,8 +393,38 @@ def _nodes(tree) -> dict:
         except RuntimeError:  # not allowed in a compositor tree
             continue
         nodes[idname] = _describe_node(node, in_menu)
+        if idname == RENDER_LAYERS:
+            nodes[idname]["outputs"] += _pass_only_outputs(node)
         tree.nodes.remove(node)  # a crowded tree makes every nodes.new slower
     return nodes
+
+
+def _pass_only_outputs(node) -> list[dict]:
+    """Render Layers outputs that exist only while their pass is enabled (Cryptomatte, Denoising
+    Data, Noisy Image, Shadow Catcher, Volume, ...; the node's own outputs stay, merely hidden).
+    Every pass switch is turned on with each engine in turn (Cycles first) and the new sockets
+    appended in the order they appear, `enabled` false as on a fresh node; then the view layer
+    and engine are put back. Blender appends them after the node's own outputs in an order that
+    depends on which passes are on, so their index here is not their index in a scene."""
+    scene = bpy.context.scene
+    switches = _pass_switches(scene.view_layers[0])
+    saved_engine = scene.render.engine
+    saved = [(owner, prop_id, getattr(owner, prop_id)) for _, owner, prop_id in switches]
+    known = {socket.identifier for socket in node.outputs}
+    found = []
+    try:
+        for engine in _engines(scene):
+            scene.render.engine = engine
+            _set_switches(switches, True)
+            for socket in node.outputs:
+                if socket.identifier not in known:
+                    known.add(socket.identifier)
+                    found.append(dict(_describe_output(socket), enabled=False))
+    finally:
+        for owner, prop_id, value in saved:
+            setattr(owner, prop_id, value)
+        scene.render.engine = saved_engine
+    return found
 
 
 # --- image formats and the File Output node -----------------------------------------------------

@@ -187,3 +187,14 @@ def test_declared_socket_limits(catalog):
     else:
         fac = catalog["nodes"]["CompositorNodeMixRGB"]["inputs"][0]
         assert (fac["identifier"], fac["min"], fac["max"]) == ("Fac", 0.0, 1.0)
+
+
+def test_pass_only_render_layers_outputs_are_listed(catalog):
+    """Outputs Blender adds only while their pass is on are in the catalogue, shown as off."""
+    outputs = {s["name"]: s for s in catalog["nodes"]["CompositorNodeRLayers"]["outputs"]}
+    for name in ("CryptoObject00", "CryptoMaterial02", "CryptoAsset01", "Denoising Normal",
+                 "Denoising Depth", "Noisy Image", "Shadow Catcher"):
+        assert outputs[name]["enabled"] is False, name
+    assert outputs["Denoising Normal"]["type"] == "VECTOR"
+    assert outputs["CryptoObject00"]["type"] == "RGBA"
+    assert set(catalog["render_passes"]) <= set(outputs)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from nodescript import ir
 from nodescript.config import Config
 from nodescript.diagnostics import Severity
 from nodescript.lint import dataflow, lint_file, lint_source
@@ -257,42 +256,55 @@ def test_ns302_mix_is_a_colour_node_unless_it_mixes_floats():
     assert only(lint(five.replace("SETTINGS", "data_type=float")), "NS302") == []
 
 
-def _with_cryptomatte(source: str) -> ir.Graph:
-    """Resolve `source`, then make its `rl.Image` link come from a Cryptomatte pass socket (the
-    catalogue has no Render Layers socket for these view-layer-dependent passes)."""
-    loaded = compile_source(textwrap.dedent(source).lstrip("\n"), "crypto.nodes")
-    assert not [d for d in loaded.diagnostics if d.is_error]
-    graph = loaded.graph
-    for link in graph.links:
-        if link.from_socket == "Image":
-            for version, (out, into) in link.bindings.items():
-                crypto = ir.SocketBinding(out.index, "CryptoObject00", "CryptoObject00", "RGBA")
-                link.bindings[version] = (crypto, into)
-    return graph
-
-
 def test_ns302_cryptomatte_into_half_multilayer_only_in_42():
-    graph = _with_cryptomatte("""
-        scene { engine = eevee }
+    source = """
+        target "4.2".."5.0"
+        scene { engine = eevee, passes = [cryptomatte_object] }
         rl = RenderLayers()
         out = FileOutput(path="//c/", format=exr-multilayer, depth=16)
-        rl.Image -> out.crypto
-    """)
-    found = [d for d in run_rules(graph, Config()) if d.code == "NS302"]
-    assert len(found) == 1
-    assert "Cryptomatte reaches" in found[0].message
-    assert "ID hashes are destroyed" in found[0].message
-    assert found[0].message.endswith("(Blender 4.2)")
+        rl.CryptoObject00 -> out.crypto00
+        rl.crypto_object_01 -> out.crypto01
+    """
+    found = only(lint(source), "NS302")
+    assert ["slot `crypto00`" in d.message for d in found] == [True, False]    # one per slot
+    for d in found:
+        assert "Cryptomatte reaches" in d.message and "ID hashes are destroyed" in d.message
+        assert d.message.endswith("(Blender 4.2)")
     assert dataflow.pass_of("CryptoMaterial01") == "Cryptomatte"
+    assert only(lint(source.replace('"4.2".."5.0"', '"4.5".."5.0"')), "NS302") == []
 
 
 def test_ns302_cryptomatte_full_float_is_fine():
-    graph = _with_cryptomatte("""
+    diags = lint("""
+        target "4.2"
+        scene { passes = [cryptomatte_material] }
         rl = RenderLayers()
         out = FileOutput(path="//c/", format=exr-multilayer, depth=32)
-        rl.Image -> out.crypto
+        rl.CryptoMaterial00 -> out.crypto
     """)
-    assert [d for d in run_rules(graph, Config()) if d.code in ("NS302", "NS303")] == []
+    assert [d for d in diags if d.code in ("NS302", "NS303", "NS309")] == []
+
+
+def test_pass_only_sockets_link_and_need_their_pass():
+    """Cryptomatte and Denoising Data outputs exist in Blender only while the pass is on; the
+    catalogue lists them, and NS309 knows the switch behind each."""
+    diags = lint("""
+        scene { passes = [depth] }
+        rl = RenderLayers()
+        out = FileOutput(path="//c/", format=exr-multilayer, depth=32)
+        rl.CryptoAsset02 -> out.asset
+        rl."Denoising Depth" -> out.ddepth
+        rl.Depth -> out.depth
+    """)
+    missing = only(diags, "NS309")
+    assert len(missing) == 2 and all(d.severity is Severity.ERROR for d in missing)
+    assert only(lint("""
+        scene { passes = [cryptomatte_asset, denoising_data] }
+        rl = RenderLayers()
+        out = FileOutput(path="//c/", format=exr-multilayer, depth=32)
+        rl.CryptoAsset02 -> out.asset
+        rl."Denoising Depth" -> out.ddepth
+    """), "NS309") == []
 
 
 # --- NS303 lossy codecs -------------------------------------------------------------------------
