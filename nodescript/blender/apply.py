@@ -128,11 +128,32 @@ def _run(opts: Options, echo: Echo, err: Echo) -> int:
     except executor.ExecutionError as exc:
         raise Stop(EXIT_ERROR, str(exc)) from None
     if opts.dry_run or opts.check:
-        return _report(changes, f"scene {scene.name!r}", opts.check, echo)
+        notes = _sharing_notes(executor, scene, p, lowering, changes, copying=True)
+        return _report(changes, f"scene {scene.name!r}", opts.check, echo, notes)
     return _write(executor, scene, p, lowering, changes, opts, echo)
 
 
-def _report(changes, where: str, check: bool, echo: Echo) -> int:
+def _sharing_notes(executor, scene, p, lowering, changes, copying: bool) -> list[str]:
+    """What else a change reaches: a 5.0 compositor other scenes share (apply copies it for this
+    scene first; with `copying`, say so), node groups other scenes' compositors use (one
+    datablock for all: they change too)."""
+    notes = []
+    tree_changes = dict(zip((t.name for t in p.trees()), changes.trees))
+    if copying and tree_changes[p.tree.name] and not tree_changes[p.tree.name].create:
+        sharers = executor.scene_tree_sharers(scene, lowering)
+        if sharers:
+            notes.append(f"scene {scene.name!r} shares its compositor with {', '.join(sharers)}: "
+                         f"apply gives {scene.name!r} its own copy and leaves theirs as it is")
+    groups = [g.name for g in p.groups if tree_changes[g.name] and not tree_changes[g.name].create]
+    for name, users in executor.shared_group_users(scene, groups).items():
+        notes.append(f"node group {name!r} is also used by the compositor of {', '.join(users)}: "
+                     "changing it changes theirs too")
+    return [f"note: {n}" for n in notes]
+
+
+def _report(changes, where: str, check: bool, echo: Echo, notes: list[str] = ()) -> int:
+    for line in notes:
+        echo(line)
     for line in changes.describe():
         echo(line)
     echo(f"{where} would change ({changes.count()} changes)" if changes else f"{where} is up to date")
@@ -146,16 +167,19 @@ def _write(executor, scene, p, lowering, changes, opts: Options, echo: Echo) -> 
     if not changes and in_place:
         echo(f"{where} is up to date; nothing written")
         return EXIT_OK
-    made = _apply(executor, scene, p, lowering) if changes else 0
+    notes = _sharing_notes(executor, scene, p, lowering, changes, copying=False) if changes else []
+    made = _apply(executor, scene, p, lowering, notes) if changes else 0
     _save(executor, dest, in_place)
+    for line in notes:
+        echo(line if line.startswith("note: ") else f"note: {line}")
     did = f"applied {made} changes to {where}" if changes else f"{where} was up to date"
     echo(f"{did}; wrote {dest}" + (f" (previous file kept as {dest}1)" if in_place else ""))
     return EXIT_OK
 
 
-def _apply(executor, scene, p, lowering) -> int:
+def _apply(executor, scene, p, lowering, notes: list[str]) -> int:
     try:
-        made = executor.apply_plan(scene, p, lowering)
+        made = executor.apply_plan(scene, p, lowering, notes)
         left = executor.diff_all(p, executor.read_state(scene, p, lowering), lowering)
     except executor.ExecutionError as exc:
         raise Stop(EXIT_ERROR, f"{exc}; nothing was written") from None

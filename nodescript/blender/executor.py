@@ -214,8 +214,10 @@ def _existing_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
 
 # --- writing ---------------------------------------------------------------------------------
 
-def apply_plan(scene, p: plan.Plan, lowering: Lowering) -> int:
-    """Make the scene what the plan says; returns the number of changes made."""
+def apply_plan(scene, p: plan.Plan, lowering: Lowering, notes: list[str] | None = None) -> int:
+    """Make the scene what the plan says; returns the number of changes made. What else it had
+    to do (a shared 5.0 compositor copied for this scene) is added to `notes`."""
+    notes = [] if notes is None else notes
     values, passes = diff.diff_scene(p, read_state_scene_only(scene, p))
     for path, _, value in sorted(values, key=lambda v: v[0] != "render.engine"):
         _write_path(scene, path, value)        # the engine first: it changes Render Layers' sockets
@@ -223,8 +225,8 @@ def apply_plan(scene, p: plan.Plan, lowering: Lowering) -> int:
         setattr(_pass_owner(scene, pv), pv.property, True)
     count = len(values) + len(passes)
     for ptree in p.groups:                     # groups first: their users link to their sockets
-        count += _apply_tree(scene, ptree, p, lowering)
-    count += _apply_tree(scene, p.tree, p, lowering)
+        count += _apply_tree(scene, ptree, p, lowering, notes)
+    count += _apply_tree(scene, p.tree, p, lowering, notes)
     return count
 
 
@@ -233,7 +235,7 @@ def read_state_scene_only(scene, p: plan.Plan) -> diff.SceneState:
                            {pv: _read_pass(scene, pv) for pv in p.passes})
 
 
-def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering) -> int:
+def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes: list[str]) -> int:
     tree, exists = _existing_tree(scene, ptree, p, lowering)
     created = not exists
     if created:          # 4.x makes default nodes with the tree: read them before comparing
@@ -241,6 +243,8 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering) -> in
     changes = diff.diff_tree(ptree, read_tree(tree, True, ptree, lowering), wanted(ptree, lowering))
     if not changes:
         return int(created)
+    if ptree is p.tree and not created:
+        tree = _own_tree(scene, tree, ptree, lowering, notes)
     count = (len(changes.added) + len(changes.removed) + len(changes.changed)
              + len(changes.unlinked) + len(changes.linked) + created
              + (changes.interface is not None))
@@ -291,6 +295,67 @@ def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
 
 def _used_by_a_scene(tree) -> bool:
     return any(getattr(s, "compositing_node_group", None) == tree for s in bpy.data.scenes)
+
+
+# --- 5.0: a compositor tree is a node group that several scenes may share ----------------------
+
+def scene_tree_sharers(scene, lowering: Lowering) -> list[str]:
+    """Who else uses the scene's compositor tree ("scene 'B'", "node group 'G'"); empty when the
+    scene has it to itself. Only 5.0 trees can be shared: 4.x trees belong to their scene."""
+    if not lowering.SCENE_TREE_IS_GROUP:
+        return []
+    tree = scene.compositing_node_group
+    if tree is None or tree.users - tree.use_fake_user <= 1:     # the scene itself
+        return []
+    return _names(bpy.data.user_map(subset=[tree]).get(tree, set()) - {scene})
+
+
+def shared_group_users(scene, changed: list[str]) -> dict[str, list[str]]:
+    """For each node group named in `changed`, the scenes besides `scene` whose compositor uses
+    it, directly or through other groups. A group is one datablock for every tree using it, so
+    changing it changes those compositors too (unlike the 5.0 scene tree, it is not copied: the
+    graph names it, and a renamed copy would differ from the graph at every --check)."""
+    groups = [g for g in (bpy.data.node_groups.get(name) for name in changed) if g is not None]
+    if not groups:
+        return {}
+    users = bpy.data.user_map(subset=list(bpy.data.node_groups))
+    found: dict[str, list[str]] = {}
+    for group in groups:
+        trees, todo, scenes = {group}, [group], set()
+        while todo:                                  # up through the trees that use it
+            for user in users.get(todo.pop(), ()):
+                if isinstance(user, bpy.types.Scene):
+                    scenes.add(user)
+                elif isinstance(user, bpy.types.NodeTree) and user not in trees:
+                    trees.add(user)
+                    todo.append(user)
+        scenes = (scenes | _compositor_scenes(trees)) - {scene}
+        if scenes:
+            found[group.name] = _names(scenes)
+    return found
+
+
+def _compositor_scenes(trees) -> set:
+    return {s for s in bpy.data.scenes if _compositor(s) in trees}
+
+
+def _names(ids) -> list[str]:
+    kinds = {"Scene": "scene", "CompositorNodeTree": "node group"}
+    return sorted(f"{kinds.get(type(i).__name__, type(i).__name__)} {i.name!r}" for i in ids)
+
+
+def _own_tree(scene, tree, ptree: plan.Tree, lowering: Lowering, notes: list[str]):
+    """The scene's 5.0 compositor, copied for it first when others use it too: they keep theirs
+    as it was. The copy is named like a tree apply makes (Blender adds .001 if that is taken)."""
+    sharers = scene_tree_sharers(scene, lowering)
+    if not sharers:
+        return tree
+    copy = tree.copy()
+    copy.name = ptree.name
+    scene.compositing_node_group = copy
+    notes.append(f"scene {scene.name!r} has its own compositor now, {copy.name!r}: {tree.name!r} "
+                 f"is also used by {', '.join(sharers)} and stays as it was")
+    return copy
 
 
 def _write_interface(tree, sockets: tuple[plan.InterfaceSocket, ...]) -> None:
