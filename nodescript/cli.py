@@ -80,7 +80,8 @@ def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
     """Check `.nodes` files (or folders of them) for errors and risky settings.
 
     A `.blend` file is audited through `export` (needs bpy): its compositor is turned into a
-    graph and linted; findings point into that exported text, whose lines name the nodes.
+    graph and linted, and each finding names the scene and the Blender node (in its node
+    group), link or scene setting.
 
     Exit status: 0 when no error-severity finding, 1 when there is any (syntax errors included),
     2 on usage errors. Configure rules in `[tool.nodescript]` of pyproject.toml; silence one line
@@ -119,18 +120,22 @@ def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
 
 
 def _lint_blend(path: Path, scene_name: str | None, config):
-    """Export the scene's compositor and lint the text; a file problem is one error line."""
+    """Export the scene's compositor and lint the text; findings name the scene and the node,
+    link or setting (nodescript.lint.blend). A file problem is one error line."""
     from nodescript.blender.blendfile import BlendError
-    from nodescript.blender.export import ExportError, export_file
+    from nodescript.blender.export import ExportError, export_file_with_names
     from nodescript.diagnostics import Diagnostic, Severity, Span
     from nodescript.lint import LintResult, lint_source
+    from nodescript.lint.blend import place_findings
 
-    label = f"{path}[{scene_name or 'active scene'}]"
     try:
-        text = export_file(str(path), scene_name)
+        exported = export_file_with_names(str(path), scene_name)
     except (ExportError, BlendError) as exc:
-        return LintResult(label, [Diagnostic("NS002", Severity.ERROR, str(exc), Span.point(str(path)))])
-    return lint_source(text, label, config)
+        return LintResult(str(path), [Diagnostic("NS002", Severity.ERROR, str(exc),
+                                                 Span.point(str(path)))])
+    result = lint_source(exported.text, f"{path}[{exported.scene}]", config)
+    return LintResult(str(path), place_findings(result.diagnostics, result.graph, exported,
+                                                str(path)), result.graph)
 
 
 @main.command()

@@ -25,6 +25,46 @@ class Span(NamedTuple):
         return cls(file, line, col, line, col + 1)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a finding is in a .blend, in Blender's terms (`nodescript lint SCENE.blend`)."""
+
+    scene: str
+    group: str | None = None                # node tree name of the node group the finding is in
+    node: str | None = None                 # Blender node name
+    link: tuple[str, str, str, str] | None = None   # from node, from socket, to node, to socket
+    setting: str | None = None              # property path from the scene: render.use_compositing
+
+    def text(self) -> str:
+        """`scene "Scene", group "Soft", node "Blur"`, `scene "Scene", setting render.use_...`."""
+        parts = [f"scene {_quoted(self.scene)}"]
+        if self.group:
+            parts.append(f"group {_quoted(self.group)}")
+        if self.node:
+            parts.append(f"node {_quoted(self.node)}")
+        if self.link:
+            a, a_socket, b, b_socket = self.link
+            parts.append(f"link {_quoted(a)}.{_socket(a_socket)} -> "
+                         f"{_quoted(b)}.{_socket(b_socket)}")
+        if self.setting:
+            parts.append(f"setting {self.setting}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        link = None if self.link is None else dict(zip(
+            ("from_node", "from_socket", "to_node", "to_socket"), self.link))
+        return {"scene": self.scene, "group": self.group, "node": self.node, "link": link,
+                "setting": self.setting}
+
+
+def _socket(name: str) -> str:
+    return name if name.isidentifier() else _quoted(name)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -40,12 +80,16 @@ class Diagnostic:
     help: str | None = None
     # Set by the loader so renderers can show the offending line without rereading files.
     source_line: str | None = field(default=None, compare=False)
+    # Findings in a .blend: the scene, node, link or setting (the span is in the exported text).
+    place: Place | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
     def location(self) -> str:
+        if self.place is not None:
+            return f"{self.span.file}: {self.place.text()}"
         return f"{self.span.file}:{self.span.line}:{self.span.col}"
 
     def render(self) -> str:

@@ -34,11 +34,26 @@ from nodescript.catalog import NodeSpec, SocketSpec
 from nodescript.scene_settings import ENGINES, VIEW_TRANSFORMS
 
 
-__all__ = ["ExportError", "export_command", "export_file", "export_scene"]
+__all__ = ["ExportError", "ExportedScene", "export_command", "export_file",
+           "export_file_with_names", "export_scene", "export_scene_with_names"]
 
 
 class ExportError(Exception):
     """The scene cannot be exported (no such scene, unsupported Blender); one line."""
+
+
+@dataclass
+class ExportedScene:
+    """Export's text and the Blender names behind it, so lint can report in Blender's terms."""
+
+    text: str
+    version: str
+    scene: str                                       # the Blender scene's name
+    view_layer: str | None                           # its first view layer (passes are set there)
+    # (nodescript group name or None for the scene's tree, nodescript node name) -> the Blender
+    # node names it stands for (several for an emulation, the main one first)
+    nodes: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)   # nodescript group -> node tree name
 
 
 # Properties that are UI state or follow from links, never written.
@@ -79,17 +94,25 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"})  
 
 def export_file(blend_path, scene_name: str | None = None) -> str:
     """Open `blend_path` (scripts disabled, never saved) and export one scene (default: active)."""
+    return export_file_with_names(blend_path, scene_name).text
+
+
+def export_file_with_names(blend_path, scene_name: str | None = None) -> ExportedScene:
+    """export_file, with the Blender names of what each line of the text stands for."""
     try:
         import bpy
     except ImportError:
         raise ExportError("exporting needs Blender's Python module: pip install "
                           "'nodescript[blender]' and bpy==4.2.23, 4.5.15 or 5.0.1") from None
+    from nodescript.blender.executor import quiet
     from nodescript.blender.safe_io import open_blend
 
-    # Opening an older file upgrades it in memory only: export never saves.
-    open_blend(blend_path, allow_upgrade=True)
+    # Opening an older file upgrades it in memory only: export never saves. Blender's "Read
+    # blend" line would land in the printed text (or in `lint --format json`).
+    with quiet():
+        open_blend(blend_path, allow_upgrade=True)
     scene = _pick_scene(bpy, scene_name, str(blend_path))
-    return export_scene(scene, version=running_version())
+    return export_scene_with_names(scene, version=running_version())
 
 
 def running_version() -> str:
@@ -116,12 +139,20 @@ def _pick_scene(bpy, name: str | None, path: str):
 
 def export_scene(scene, *, version: str) -> str:
     """The scene's compositor as canonical `.nodes` text for Blender `version` ("4.2", ...)."""
+    return export_scene_with_names(scene, version=version).text
+
+
+def export_scene_with_names(scene, *, version: str) -> ExportedScene:
+    """export_scene, with the Blender names of what each line of the text stands for."""
     from nodescript.fmt import format_source
 
     if version not in catalog.supported_versions():
         raise ExportError(f"no catalogue for Blender {version}; nodescript knows "
                           f"{', '.join(catalog.supported_versions())}")
-    return format_source(_SceneExporter(scene, version).run())
+    exporter = _SceneExporter(scene, version)
+    text = format_source(exporter.run())
+    layer = scene.view_layers[0].name if len(scene.view_layers) else None
+    return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees)
 
 
 @functools.cache
@@ -179,6 +210,8 @@ class _SceneExporter:
         self.interfaces: dict[str, _Interface] = {}
         self.group_names = _Names(reserved=set())
         self.kinds, self.stand_ins = _kinds_by_idname(version)
+        self.sources: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        self.group_trees: dict[str, str] = {}           # nodescript group name -> tree name
 
     def kind_of(self, node) -> str | None:
         """The node's kind; a type the vocabulary gives another version (4.5's ShaderNodeMath,
@@ -197,7 +230,7 @@ class _SceneExporter:
 
     def run(self) -> str:
         tree = self.scene_tree()
-        body = _TreeExporter(self, tree, None).run() if tree is not None else []
+        body = self.tree_body(tree, None, None) if tree is not None else []
         scene = self.scene_block(tree)
         lines = [f"# export: {n}" for n in self.notes]
         lines += [f'target "{self.version}"', "", *scene]
@@ -223,10 +256,19 @@ class _SceneExporter:
             return self.groups[tree.name].name
         name = self.group_names.take(tree.name, avoid_kinds=True)
         interface = self.interface(tree)
-        body = _TreeExporter(self, tree, interface).run()    # nested groups register first
+        self.group_trees[name] = tree.name
+        body = self.tree_body(tree, interface, name)          # nested groups register first
         self.groups[tree.name] = _GroupText(name, interface.words("INPUT"),
                                             interface.words("OUTPUT"), body)
         return name
+
+    def tree_body(self, tree, interface: _Interface | None, scope: str | None) -> list[str]:
+        """The tree's lines; records which Blender nodes each nodescript node stands for."""
+        exporter = _TreeExporter(self, tree, interface)
+        lines = exporter.run()
+        for unit in exporter.units:
+            self.sources[(scope, unit.name)] = tuple(node.name for node in unit.nodes)
+        return lines
 
     def interface(self, tree) -> _Interface:
         if tree.name not in self.interfaces:
@@ -250,13 +292,16 @@ class _SceneExporter:
         return [("engine", word)]
 
     def pass_settings(self, tree) -> list[tuple[str, str]]:
-        words, layers = [], set()
+        """The passes the graph reads that the view layer has on. A linked pass that is off is
+        left out (its socket carries nothing), so lint reports it (NS309)."""
+        words, layers, reads_passes = [], set(), False
         for node, socket in _render_layers_outputs(tree, self.scene):
             word = self.pass_word(socket.name)
-            if word is not None and word not in words:
+            reads_passes |= word is not None
+            if word is not None and word not in words and self.pass_on(node, socket.name):
                 words.append(word)
             layers.add(node.layer)
-        out = [("passes", "[" + ", ".join(words) + "]")] if words else []
+        out = [("passes", "[" + ", ".join(words) + "]")] if reads_passes else []
         first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
         other = sorted(layers - {first_layer})
         if len(other) == 1 and len(layers) == 1:
@@ -265,6 +310,22 @@ class _SceneExporter:
             self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
                       "the scene block declares passes for the first one only")
         return out
+
+    def pass_on(self, node, socket_name: str) -> bool:
+        """Whether the view layer the Render Layers node reads has the pass's switches on."""
+        how = self.catalog.render_passes.get(socket_name) or {}
+        source = node.scene if node.scene is not None else self.scene
+        layer = source.view_layers.get(node.layer)
+        if layer is None or not how.get("property"):
+            return True
+        how = how.get("by_engine", {}).get(source.render.engine, how)
+        switches = [how["owner"].split(".")[1:] + [how["property"]]]
+        switches += [extra.split(".") for extra in how.get("requires", ())]
+        for *owners, prop in switches:
+            owner = functools.reduce(lambda obj, attr: getattr(obj, attr, None), owners, layer)
+            if owner is not None and hasattr(owner, prop) and not getattr(owner, prop):
+                return False
+        return True
 
     def pass_word(self, socket_name: str) -> str | None:
         """`depth`, `object_index`, ...: the pass switch's name, which every version accepts."""
@@ -291,7 +352,20 @@ class _SceneExporter:
         if render.engine == "CYCLES" and hasattr(self.scene, "cycles"):
             out += [("cycles.samples", str(self.scene.cycles.samples)),
                     ("cycles.filter_width", _float(self.scene.cycles.filter_width))]
-        return out
+        if not _same(render.dither_intensity, 1.0):          # Blender's default; lint assumes it
+            out.append(("dither", _float(render.dither_intensity)))
+        return out + self.camera_settings()
+
+    def camera_settings(self) -> list[tuple[str, str]]:
+        """Depth of field and a projection other than perspective: lint checks data passes
+        against them (NS311, NS312)."""
+        camera = self.scene.camera
+        data = camera.data if camera is not None and camera.type == "CAMERA" else None
+        if data is None:
+            return []
+        out = [("camera.dof", "true")] if data.dof.use_dof else []
+        word = {"ORTHO": "orthographic", "PANO": "panoramic"}.get(data.type)
+        return out + ([("camera.type", word)] if word else [])
 
     def view_transform_word(self, name: str) -> str | None:
         word = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")

@@ -18,6 +18,12 @@ def render(diags: list[Diagnostic], fmt: str, files_checked: int) -> str:
 
 
 def as_dict(d: Diagnostic) -> dict:
+    """One finding; in a .blend (`place` set) it has no line or column but scene, group, node,
+    link and setting, and `location` says the same in words."""
+    if d.place is not None:
+        return {"code": d.code, "severity": d.severity.value, "message": d.message,
+                "file": d.span.file, "line": None, "col": None, "end_line": None,
+                "end_col": None, "help": d.help, "location": d.place.text(), **d.place.as_dict()}
     return {"code": d.code, "severity": d.severity.value, "message": d.message, "file": d.span.file,
             "line": d.span.line, "col": d.span.col, "end_line": d.span.end_line,
             "end_col": d.span.end_col, "help": d.help}
@@ -51,26 +57,60 @@ def _sarif(diags, files_checked) -> str:
     }
     results = [{
         "ruleId": d.code, "ruleIndex": used.index(d.code), "level": _SARIF_LEVEL[d.severity],
-        "message": {"text": d.message + (f" ({d.help})" if d.help else "")},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": d.span.file},
-            "region": {"startLine": d.span.line, "startColumn": d.span.col,
-                       "endLine": d.span.end_line, "endColumn": d.span.end_col}}}],
+        "message": {"text": _where(d) + d.message + (f" ({d.help})" if d.help else "")},
+        "locations": [_sarif_location(d)],
     } for d in diags]
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
            "runs": [{"tool": {"driver": driver}, "results": results}]}
     return json.dumps(doc, indent=2)
 
 
+def _sarif_location(d: Diagnostic) -> dict:
+    """A line and column in a `.nodes` file; in a .blend the file alone (a binary has no lines)
+    and a logical location naming the node, link or setting, under its scene and group."""
+    if d.place is None:
+        return {"physicalLocation": {
+            "artifactLocation": {"uri": d.span.file},
+            "region": {"startLine": d.span.line, "startColumn": d.span.col,
+                       "endLine": d.span.end_line, "endColumn": d.span.end_col}}}
+    p = d.place
+    path = [p.scene, *([p.group] if p.group else [])]
+    named = []
+    if p.node:
+        named.append((p.node, "object"))
+    if p.link:
+        named.append((f"{p.link[0]}.{p.link[1]} -> {p.link[2]}.{p.link[3]}", "object"))
+    if p.setting:
+        named.append((p.setting, "property"))
+    if not named:                               # the group itself, or the scene
+        path, named = path[:-1], [(path[-1], "namespace" if p.group else "module")]
+    logical = [{"name": name, "fullyQualifiedName": "/".join([*path, name]), "kind": kind}
+               for name, kind in named]
+    return {"physicalLocation": {"artifactLocation": {"uri": d.span.file}},
+            "logicalLocations": logical}
+
+
+def _where(d: Diagnostic) -> str:
+    """`scene "Scene", node "Blur": ` before a .blend finding's message (tools that show only
+    the file and the message still tell where it is)."""
+    return f"{d.place.text()}: " if d.place is not None else ""
+
+
 def _escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _github(diags, files_checked) -> str:
     lines = []
     for d in diags:
-        msg = d.message + (f" ({d.help})" if d.help else "")
-        lines.append(f"::{_GITHUB_LEVEL[d.severity]} file={d.span.file},line={d.span.line},"
-                     f"col={d.span.col},endLine={d.span.end_line},endColumn={d.span.end_col},"
+        msg = _where(d) + d.message + (f" ({d.help})" if d.help else "")
+        where = "" if d.place is not None else (
+            f",line={d.span.line},col={d.span.col},endLine={d.span.end_line},"
+            f"endColumn={d.span.end_col}")
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} file={_escape_property(d.span.file)}{where},"
                      f"title={d.code}::{_escape(msg)}")
     return "\n".join(lines)

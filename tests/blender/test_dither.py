@@ -52,7 +52,8 @@ FILES = {"value": "out/value0001.png", "vector": "out/vector0001.png",
 
 
 def _pixels(path):
-    return np.stack([np.asarray(ch.pixels, dtype=np.int64) for ch in load_image(str(path)).channels])
+    channels = load_image(str(path)).channels
+    return np.stack([np.asarray(ch.pixels, dtype=np.int64) for ch in channels])
 
 
 @pytest.fixture(scope="module")
