@@ -54,6 +54,7 @@ class Lowering:
 
     def __init__(self) -> None:
         self.catalog = catalog.load(self.VERSION)
+        self._defaults: dict[str, tuple[dict[str, object], dict[str, object]]] = {}
 
     # --- the whole graph ----------------------------------------------------------------------
     def lower(self, graph: ir.Graph) -> plan.Plan:
@@ -238,7 +239,13 @@ class Lowering:
     def defaults(self, idname: str) -> tuple[dict[str, object], dict[str, object]]:
         """(properties, inputs) a fresh node of `idname` has, for the ones nodescript manages:
         a scene node whose value differs from the plan's (or from these, when the plan is
-        silent) has drifted."""
+        silent) has drifted. Worked out once per type: callers must not change the dicts."""
+        found = self._defaults.get(idname)
+        if found is None:
+            found = self._defaults[idname] = self._fresh_defaults(idname)
+        return found
+
+    def _fresh_defaults(self, idname: str) -> tuple[dict[str, object], dict[str, object]]:
         spec = self.catalog.nodes.get(idname)
         if spec is None or idname == "CompositorNodeOutputFile":
             return {}, {}
