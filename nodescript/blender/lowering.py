@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from nodescript import catalog, ir, vocabulary
 from nodescript.blender import plan
 from nodescript.blender.layout import layout
-from nodescript.resolve.file_output import FILE_OUTPUT
 from nodescript.scene_settings import BY_KEY, engine_value
+
+# The File Output kind (nodescript.resolve.file_output.FILE_OUTPUT), from the vocabulary: importing
+# nodescript.resolve would load the parser, which apply's bpy process does not otherwise need.
+FILE_OUTPUT = vocabulary.KIND_OVERRIDES["CompositorNodeOutputFile"]
 
 
 class LoweringError(Exception):
