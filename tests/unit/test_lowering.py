@@ -166,3 +166,19 @@ def test_passes_follow_the_render_layers_outputs_used():
 def test_unknown_version_is_a_clear_error():
     with pytest.raises(LoweringError, match="cannot lower to Blender 3.6"):
         dialect("3.6")
+
+
+def test_lowering_names_file_output_like_the_resolver_without_importing_it():
+    """lowering keeps its own copy of the kind so that apply's bpy process never loads the parser
+    (lint runs in a child process there)."""
+    import subprocess
+    import sys
+
+    from nodescript.blender import lowering
+    from nodescript.resolve.file_output import FILE_OUTPUT
+
+    assert lowering.FILE_OUTPUT == FILE_OUTPUT
+    code = ("import sys\nimport nodescript.blender.lowering, nodescript.blender.apply\n"
+            "assert 'nodescript.resolve' not in sys.modules and 'lark' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
