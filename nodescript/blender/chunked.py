@@ -67,7 +67,8 @@ def build(bpy, tree, pnodes: list[plan.Node], links: list[plan.Link],
     _ungroup(bpy, tree, [chunk.node for chunk in chunks])
     for chunk in chunks:
         bpy.data.node_groups.remove(chunk.group)
-    missing = [pn.name for pn in grouped if pn.name not in tree.nodes]
+    present = {node.name for node in tree.nodes}      # `name in tree.nodes` searches: quadratic
+    missing = [pn.name for pn in grouped if pn.name not in present]
     if missing:
         raise RuntimeError(f"nodes lost or renamed while ungrouping: {', '.join(missing[:5])}")
     return late

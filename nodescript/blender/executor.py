@@ -254,12 +254,15 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
         _start_over(tree, ptree, changes)
     _remove_links(tree, set(changes.unlinked))
     nodes = tree.nodes
+    # By name once: `nodes[name]` searches the collection, quadratic over thousands of changes.
+    by_name = {node.name: node for node in nodes} if changes.removed or changes.changed else {}
     for name in changes.removed:
-        nodes.remove(nodes[name])
+        nodes.remove(by_name[name])
     for change in changes.changed:
-        _update_node(nodes[change.name], change)
+        _update_node(by_name[change.name], change)
     _build(tree, changes.added, changes.linked)
-    moved = [ptree.node(c.name) for c in changes.changed if "location" in c.values]
+    planned = {pn.name: pn for pn in ptree.nodes} if changes.changed else {}
+    moved = [planned[c.name] for c in changes.changed if "location" in c.values]
     _set_locations(tree, changes.added + moved)
     return count
 
@@ -488,7 +491,9 @@ def _write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
 
 
 def _link(tree, links: list[plan.Link]) -> None:
-    nodes, new = tree.nodes, tree.links.new
+    if not links:
+        return
+    nodes, new = {node.name: node for node in tree.nodes}, tree.links.new
     for link in links:
         new(_find_socket(nodes[link.src.node], link.src, "outputs"),
             _find_socket(nodes[link.dst.node], link.dst, "inputs"))
