@@ -251,19 +251,23 @@ class _Linted:
 
 
 def _lint_while_bpy_loads(opts: Options, err: Echo) -> _Linted | None:
-    version = _bpy_version_on_disk() if hasattr(os, "fork") and "bpy" not in sys.modules else None
+    if not hasattr(os, "fork") or "bpy" in sys.modules or _cores() < 2:
+        return None
+    version = _bpy_version_on_disk()
     if version is None:
         return None
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:                                         # the child: never returns
+        status = 1
         try:
             os.close(read)
             data = pickle.dumps(_lint_and_lower(opts, version), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as out:
                 out.write(data)
+            status = 0
         finally:
-            os._exit(0)
+            os._exit(status)                             # no atexit, no buffers of the parent's
     os.close(write)
     try:
         load_executor()                                  # import bpy meanwhile
@@ -271,14 +275,16 @@ def _lint_while_bpy_loads(opts: Options, err: Echo) -> _Linted | None:
         pass                                             # said again, in order, by open_scene
     with os.fdopen(read, "rb") as results:
         data = results.read()
-    os.waitpid(pid, 0)
-    if not data:
-        return None                                      # the child failed: lint here
+    _, status = os.waitpid(pid, 0)
     gc.disable()                                         # many small objects, no cycles
     try:
-        linted = pickle.loads(data)
+        linted = pickle.loads(data) if status == 0 else None
+    except Exception:                                    # noqa: BLE001 - any doubt: lint here
+        linted = None
     finally:
         gc.enable()
+    if not isinstance(linted, _Linted):
+        return None                                      # the child failed: lint here
     for line in linted.lines:
         err(line)
     if linted.stop is not None:
@@ -299,6 +305,13 @@ def _lint_and_lower(opts: Options, version: str) -> _Linted:
         return _Linted(version, lines, graph.path, dialect(version).lower(graph))
     except LoweringError as exc:
         return _Linted(version, lines, graph.path, error=str(exc))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _bpy_version_on_disk() -> str | None:
