@@ -16,16 +16,19 @@ For each Blender version and N, three processes run on a fresh copy of the same 
 Both results are then checked with `nodescript apply --check` against the graph: the two
 trees must be the same graph. Times are wall-clock seconds of the whole process.
 
-Measured on the shared 2-core machine (N=1000: best of 3; N=4000: one run):
+Measured on the shared 2-core machine, quiet, 2026-11-23 (best of 3; N=4000 straightforward
+once):
 
-    version  N     apply   straightforward   ratio   apply's build step
-    4.2      1000  1.08 s    2.24 s          0.48    0.21 s (bpy import 0.42, lint 0.33)
-    4.5      1000  1.25 s    2.47 s          0.51    0.25 s (bpy import 0.47, lint 0.29)
-    5.0      1000  1.30 s    3.40 s          0.38    0.28 s (bpy import 0.54, lint 0.30)
-    4.2      4000  4.00 s  130.9  s          0.03    1.36 s (lint 1.51)
-    4.5      4000  4.71 s   68.8  s          0.07    1.47 s (lint 1.36)
-    5.0      4000  6.26 s   78.6  s          0.08    2.08 s (lint 1.98)
-    (N=100: apply 0.7-1.3 s, straightforward 0.5-0.8 s: both are mostly `import bpy`.)
+    version  N     apply   straightforward   ratio   apply's build step (phases run)
+    4.2      1000  0.89 s    2.37 s          0.38    0.26 s (bpy import 0.56, lint 0.26)
+    4.5      1000  1.21 s    3.33 s          0.36    0.40 s (bpy import 0.60, lint 0.22)
+    5.0      1000  1.11 s    4.52 s          0.25    0.37 s (bpy import 0.67, lint 0.26)
+    4.2      4000  2.70 s   45.3  s          0.06    1.35 s (lint 0.65)
+    4.5      4000  3.11 s   67.9  s          0.05    2.42 s (lint 1.03)
+    5.0      4000  3.54 s   67.6  s          0.05    2.12 s (lint 0.84)
+    (N=100: apply 0.5-0.9 s, straightforward 0.5-0.8 s: both are mostly `import bpy`.)
+    The phases are timed one by one in a separate process; the apply command itself lints in a
+    forked child while it imports bpy.
 
 The build is fast because new nodes are made inside small node groups and ungrouped in one
 call (nodescript/blender/chunked.py); at 1,000 nodes what is left is fixed cost.
