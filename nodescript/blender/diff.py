@@ -55,6 +55,7 @@ class NodeChange:
     name: str
     values: dict[str, tuple[object, object]] = field(default_factory=dict)   # what -> (old, new)
     slots: tuple[plan.FileSlot, ...] | None = None                          # rebuild to these
+    old_slots: tuple[plan.FileSlot, ...] = ()                               # what is there now
 
 
 @dataclass
@@ -107,8 +108,9 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
         for what, (old, new) in change.values.items():
             lines.append(f"  ~ node {change.name} {what}: {old!r} -> {new!r}")
         if change.slots is not None:
-            lines.append(f"  ~ node {change.name} slots: " + ", ".join(
-                plan.describe_slot(s) for s in change.slots))
+            old, new = (", ".join(plan.describe_slot(s) for s in slots)
+                        for slots in (change.old_slots, change.slots))
+            lines.append(f"  ~ node {change.name} slots: [{old}] -> [{new}]")
     lines += [f"  - link {a}.{b} -> {c}.{d}" for a, b, c, d in tree.unlinked]
     lines += [f"  + link {plan.describe_link(link)}" for link in tree.linked]
     return lines
@@ -208,7 +210,7 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
         if not same(current.inputs.get(key), value):
             values[f"inputs[{key!r}]"] = (current.inputs.get(key), value)
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
-        change.slots = node.slots
+        change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change
 
 

@@ -145,8 +145,10 @@ def _read_slots(node) -> tuple[plan.FileSlot, ...] | None:
     if node.bl_idname != "CompositorNodeOutputFile":
         return None
     if hasattr(node, "file_output_items"):
-        return tuple(plan.FileSlot(i.name, socket_type=i.socket_type) for i in node.file_output_items)
-    return tuple(plan.FileSlot(layer.name, path=slot.path)
+        return tuple(plan.FileSlot(i.name, socket_type=i.socket_type,
+                                   own_format=i.override_node_format)
+                     for i in node.file_output_items)
+    return tuple(plan.FileSlot(layer.name, path=slot.path, own_format=not slot.use_node_format)
                  for slot, layer in zip(node.file_slots, node.layer_slots))
 
 

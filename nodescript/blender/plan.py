@@ -41,6 +41,10 @@ class FileSlot:
     name: str
     path: str | None = None          # 4.x file_slots[i].path; None in 5.0
     socket_type: str | None = None   # 5.0 file_output_items socket type; None in 4.x
+    # The input is written with its own format, not the node's (4.x use_node_format off, 5.0
+    # override_node_format on). nodescript always writes with the node's format, so this is
+    # only ever read from a scene, where it is drift.
+    own_format: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def describe_node(node: Node) -> str:
 
 def describe_slot(slot: FileSlot) -> str:
     extra = slot.path if slot.socket_type is None else slot.socket_type
-    return f"{slot.name!r}:{extra}"
+    return f"{slot.name!r}:{extra}" + (" (own format)" if slot.own_format else "")
 
 
 def describe_socket(sock: Socket) -> str:
