@@ -8,30 +8,41 @@ The graph (as in bpy_build_strategies.py): Render Layers, then N Math nodes (ADD
 set) in chains of 10 from Depth or Image, the last chain ending in a Viewer.
 
 For each Blender version and N, three processes run on a fresh copy of the same scene:
-  apply         `nodescript apply scene.blend graph.nodes -o out.blend` (lint included)
-  apply phases  the same steps in one process, timed one by one
+  apply         the venv's `nodescript apply scene.blend graph.nodes -o out.blend` (lint
+                included), as a user runs it: with 2+ cores it lints and lowers the graph in a
+                forked child while it imports bpy (nodescript/blender/apply.py)
+  apply phases  the same steps in one process, one after another, timed one by one (here lint
+                does not overlap the import)
   straight      a script doing what most people write: open the .blend, then per node
                 nodes.new, name, operation, input value, location, links.new; then save.
                 It reads the nodes from a JSON file made beforehand, so it parses nothing.
 Both results are then checked with `nodescript apply --check` against the graph: the two
-trees must be the same graph. Times are wall-clock seconds of the whole process.
+trees must be the same graph. Times are wall-clock seconds of the whole process, with Python's
+bytecode cache on (see _env).
 
-Measured on the shared 2-core machine, quiet, 2026-11-23 (best of 3; N=4000 straightforward
-once):
+Measured 2026-11-23 on the shared 2-core machine, `--repeat 3` (best of 3; straightforward at
+N=4000 one run), load average 1.0 at the start and 1.4 at the end (other engineers' jobs):
 
-    version  N     apply   straightforward   ratio   apply's build step (phases run)
-    4.2      1000  0.89 s    2.37 s          0.38    0.26 s (bpy import 0.56, lint 0.26)
-    4.5      1000  1.21 s    3.33 s          0.36    0.40 s (bpy import 0.60, lint 0.22)
-    5.0      1000  1.11 s    4.52 s          0.25    0.37 s (bpy import 0.67, lint 0.26)
-    4.2      4000  2.70 s   45.3  s          0.06    1.35 s (lint 0.65)
-    4.5      4000  3.11 s   67.9  s          0.05    2.42 s (lint 1.03)
-    5.0      4000  3.54 s   67.6  s          0.05    2.12 s (lint 0.84)
-    (N=100: apply 0.5-0.9 s, straightforward 0.5-0.8 s: both are mostly `import bpy`.)
-    The phases are timed one by one in a separate process; the apply command itself lints in a
-    forked child while it imports bpy.
+    version  N     apply   straightforward   ratio   apply phases (serial, one process)
+    4.2      1000  0.96 s    2.52 s          0.38    import 0.48, lint 0.17, build 0.21, verify 0.02
+    4.5      1000  1.02 s    2.92 s          0.35    import 0.40, lint 0.16, build 0.23, verify 0.04
+    5.0      1000  0.98 s    3.31 s          0.30    import 0.45, lint 0.15, build 0.26, verify 0.03
+    4.2      4000  2.90 s   47.7  s          0.06    lint 0.62, build 1.29, verify 0.12
+    4.5      4000  3.43 s   68.4  s          0.05    lint 0.96, build 1.54, verify 0.13
+    5.0      4000  2.58 s   84.6  s          0.03    lint 0.63, build 1.43, verify 0.11
+    4.2       100  0.71 s    0.54 s          1.31    (both mostly `import bpy` and exit)
+    4.5       100  0.60 s    0.57 s          1.06
+    5.0       100  0.83 s    0.65 s          1.26
+Two more N=1000 runs (`--repeat 5`) gave 0.36/0.32/0.23 (load about 1-2) and 0.41/0.45/0.34
+(load rising to 4: with both cores busy the overlap is lost); earlier runs 0.33/0.31/0.26 and
+0.38/0.36/0.25 (commit 8a73803).
 
-The build is fast because new nodes are made inside small node groups and ungrouped in one
-call (nodescript/blender/chunked.py); at 1,000 nodes what is left is fixed cost.
+Where apply's time goes at N=1000 (4.5, quiet): interpreter and click ~0.06 s, `import bpy`
+~0.42 s with lint + lowering (~0.25 s) beside it in the child, open 0.01 s, build ~0.20 s,
+after-build check ~0.02 s, save ~0.02 s, process exit ~0.1 s (Blender's teardown: the
+straightforward script pays it too). The build is fast because new nodes are made inside small
+node groups and ungrouped in one call (nodescript/blender/chunked.py); each bpy edit still runs
+Blender's tree update (~20 us, most of it seeding a random generator), about five per node.
 """
 
 from __future__ import annotations
