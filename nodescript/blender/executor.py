@@ -263,6 +263,7 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
     for change in changes.changed:
         _update_node(by_name[change.name], change)
     _build(tree, changes.added, changes.linked)
+    _set_parents(tree, [pn for pn in changes.added if pn.parent])
     planned = {pn.name: pn for pn in ptree.nodes} if changes.changed else {}
     moved = [planned[c.name] for c in changes.changed if "location" in c.values]
     _set_locations(tree, changes.added + moved)
@@ -406,6 +407,14 @@ def _create_node(nodes, pn: plan.Node):
     if pn.tag is not None:
         node[plan.TAG] = pn.tag_text
     return node
+
+
+def _set_parents(tree, pnodes: list[plan.Node]) -> None:
+    """New nodes into their frames, before their (frame-relative) locations are set."""
+    if pnodes:
+        nodes = {node.name: node for node in tree.nodes}
+        for pn in pnodes:
+            nodes[pn.name].parent = nodes[pn.parent]
 
 
 def _set_locations(tree, pnodes: list[plan.Node]) -> None:

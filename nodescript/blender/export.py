@@ -498,6 +498,10 @@ class _TreeExporter:
                 self.add_emulation(entry, tag)
             else:
                 self.add_node(entry, tag)
+        for unit in self.units:                         # frames are units by now
+            frame = unit.nodes[0].parent
+            if frame is not None and frame.name in self.unit_of:
+                unit.args.append(f"parent={self.unit_of[frame.name].name}")
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
@@ -537,8 +541,6 @@ class _TreeExporter:
         if node.mute:
             self.x.note(f'node "{node.name}" is muted in Blender; nodescript has no mute, so it '
                         "is exported as active")
-        if node.parent is not None and node.parent.bl_idname == "NodeFrame":
-            self.x.note("nodes inside frames: frame membership (node.parent) is not kept")
 
     def group_unit(self, unit: _Unit, node) -> None:
         if node.node_tree is None:

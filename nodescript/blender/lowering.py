@@ -74,6 +74,9 @@ class Lowering:
 
     def lower_tree(self, name: str, graph: ir.Graph, group: ir.Group | None) -> plan.Tree:
         expansions = {n.name: self.lower_node(n, graph, group) for n in graph.nodes.values()}
+        for n in graph.nodes.values():
+            for pn in expansions[n.name].nodes if "parent" in n.args else ():
+                pn.parent = str(n.args["parent"])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -85,7 +88,10 @@ class Lowering:
         tree = plan.Tree(name, nodes, links, interface)
         positions = layout([n.name for n in nodes], [(l.src.node, l.dst.node) for l in links])
         for node in nodes:
-            node.location = positions[node.name]
+            # Blender keeps a framed node's location relative to its frame (all three versions).
+            x, y = positions[node.name]
+            px, py = positions[node.parent] if node.parent else (0, 0)
+            node.location = (x - px, y - py)
         return tree
 
     # --- nodes --------------------------------------------------------------------------------

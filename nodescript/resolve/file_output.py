@@ -42,10 +42,12 @@ FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality
 def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBinding:
     given = {}
     for arg in call.args:
+        if arg.name == "parent":          # a setting of every node: the resolver checks it
+            continue
         spec = ARGS.get(arg.name)
         if spec is None:
             resolver.error(codes.UNKNOWN_SETTING, f"FileOutput has no setting `{arg.name}`", arg.span,
-                           did_you_mean(arg.name, list(ARGS)))
+                           did_you_mean(arg.name, [*ARGS, "parent"]))
             continue
         if spec[0] in given:
             resolver.error(codes.DUPLICATE_NAME, f"FileOutput `{given[spec[0]].name}` and "

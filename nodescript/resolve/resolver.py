@@ -17,7 +17,7 @@ from nodescript.resolve.values import ValueError_, for_property, for_socket, pla
 from nodescript.syntax import ast
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs")
+COMMON_ARGS = ("label", "preview", "inputs", "parent")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -119,6 +119,7 @@ class _GraphBuilder:
         self.linked_inputs: dict[tuple[str, str, int], ir.Link] = {}
         self.taken_inputs: dict[tuple[str, str], set[int]] = {}   # (node, version) -> indices
         self.slots: dict[str, _Slots] = {}                         # File Output -> its slots
+        self.parents: dict[str, tuple[str, Span]] = {}             # node -> (its Frame, where)
 
     # --- statements -----------------------------------------------------------
     def build(self, body: list) -> None:
@@ -129,6 +130,7 @@ class _GraphBuilder:
             else:
                 self._chain(stmt)
         self._check_cycles()
+        self._check_parents()
 
     @staticmethod
     def _explicit_names(body: list) -> set[str]:
@@ -225,6 +227,7 @@ class _GraphBuilder:
                 spec, emulated = vocabulary.spec_for(node.kind, version)
                 node.bindings[version] = ir.NodeBinding(spec.idname, emulated, properties=dict(
                     vocabulary.implied_settings(node.kind, spec.idname)))
+        self._parent(node, call)
         if node.kind == FILE_OUTPUT:
             return
         self._common_args(node, call)
@@ -246,8 +249,19 @@ class _GraphBuilder:
                 self.r.error(codes.BAD_VALUE, "label takes a string", arg.value.span)
             elif arg.name == "preview" and not isinstance(arg.value, ast.Bool):
                 self.r.error(codes.BAD_VALUE, "preview takes true or false", arg.value.span)
+
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)
+
+    def _parent(self, node: ir.Node, call: ast.NodeCall) -> None:
+        for arg in call.args:
+            if arg.name != "parent":
+                continue
+            if isinstance(arg.value, (ast.Ident, ast.String)):
+                self.parents[node.name] = (str(plain(arg.value)), arg.value.span)
+            else:
+                self.r.error(codes.BAD_VALUE, "parent takes the name of a Frame node",
+                             arg.value.span)
 
     def _positional_inputs(self, node: ir.Node, arg: ast.Arg) -> None:
         values = arg.value.items if isinstance(arg.value, ast.Tuple) else (arg.value,)
@@ -473,6 +487,26 @@ class _GraphBuilder:
             slots.add(link.to_socket)
 
     # --- cycles ---------------------------------------------------------------
+    def _check_parents(self) -> None:
+        """`parent=` names a Frame of the same graph, and frames do not hold each other in a loop."""
+        nodes = self.graph.nodes
+        for name, (frame, span) in self.parents.items():
+            if frame not in nodes:
+                frames = [n for n, node in nodes.items() if node.kind == "Frame"]
+                self.r.error(codes.UNDEFINED_NAME, f"no Frame `{frame}` to hold `{name}`", span,
+                             did_you_mean(frame, frames))
+            elif nodes[frame].kind != "Frame":
+                self.r.error(codes.BAD_VALUE, f"`{frame}` is a {nodes[frame].kind}, not a Frame: "
+                             "only frames hold nodes", span)
+        for name, (_, span) in self.parents.items():
+            seen, at = {name}, self.parents.get(name, (None,))[0]
+            while at in self.parents and at not in seen:
+                seen.add(at)
+                at = self.parents[at][0]
+            if at in seen:
+                self.r.error(codes.CYCLE, f"frames hold each other in a loop through `{name}`", span)
+                return
+
     def _check_cycles(self) -> None:
         """Report the first link that closes a loop (iterative DFS: chains can be very long)."""
         edges: dict[str, list[ir.Link]] = {}

@@ -215,8 +215,15 @@ def test_reroutes_and_frames():
     link(tree, route, 0, out, 0)
     text = exported()
     assert_lines(text, 'outputs = Frame(label="Depth outputs")', "route = Reroute()",
-                 "rl.Depth -> route.Input", "route.Output -> out.depth",
-                 "# export: nodes inside frames: frame membership (node.parent) is not kept")
+                 "rl.Depth -> route.Input", "route.Output -> out.depth")
+    assert re.search(r"^out = FileOutput\(.*parent=outputs\)$", text, re.M), text
+    assert "# export:" not in text
+    # Applied onto an emptied compositor, the node is back in its frame, and nothing drifts.
+    tree.nodes.clear()
+    apply_text(text)
+    tree = scene_tree(bpy.context.scene)
+    assert tree.nodes["out"].parent == tree.nodes["outputs"]
+    assert exported() == text
 
 
 def make_depth_to_cm_group():

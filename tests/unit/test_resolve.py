@@ -215,3 +215,25 @@ def test_scene_enum_values_are_stored_as_the_table_key():
 def test_grey_level_for_a_colour_input_keeps_alpha_one():
     node = resolve("s = SetAlpha(image=0.5)").graph.nodes["s"]
     assert list(node.bindings["4.2"].inputs.values()) == [(0.5, 0.5, 0.5, 1.0)]
+
+
+def test_parent_names_a_frame_of_the_same_graph():
+    graph = resolve("""
+        box = Frame()
+        out = FileOutput(path="//d/", parent=box)
+        b = Blur(parent="box")
+    """).graph
+    assert graph.nodes["out"].args["parent"] == "box" and graph.nodes["b"].args["parent"] == "box"
+    assert [e[:2] + e[3:4] for e in errors("""
+        rl = RenderLayers()
+        a = Blur(parent=rl)
+        b = Blur(parent=boxx)
+        c = Blur(parent=3)
+        box = Frame()
+        f1 = Frame(parent=f2)
+        f2 = Frame(parent=f1)
+    """)] == [("NS104", 2, "`rl` is a RenderLayers, not a Frame: only frames hold nodes"),
+              ("NS106", 3, "no Frame `boxx` to hold `b`"),
+              ("NS104", 4, "parent takes the name of a Frame node"),
+              ("NS110", 6, "frames hold each other in a loop through `f1`")]
+    assert errors("box = Frame()\nb = Blur(parent=boxx)")[0][4] == "did you mean `box`?"
