@@ -199,8 +199,8 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
         values["location"] = (current.location, node.location)
     if current.parent != node.parent:
         values["parent"] = (current.parent, node.parent)
-    if current.mute:
-        values["mute"] = (True, False)
+    if current.mute != node.mute:
+        values["mute"] = (current.mute, node.mute)
     if current.tag != node.tag_text:
         values["tag"] = (current.tag, node.tag_text)
     for path, value in want.properties.items():

@@ -399,6 +399,7 @@ def _create_node(nodes, pn: plan.Node):
         raise ExecutionError(f"Blender renamed node {pn.name!r} to {node.name!r}")
     if pn.label:
         node.label = pn.label
+    node.mute = pn.mute
     for path, value in pn.properties.items():
         _write_node_property(node, path, value)
     if pn.slots is not None:
@@ -435,7 +436,7 @@ def _update_node(node, change: diff.NodeChange) -> None:
         elif what == "label":
             node.label = value
         elif what == "mute":
-            node.mute = False
+            node.mute = value
         elif what == "parent":
             node.parent = node.id_data.nodes.get(value) if value else None
         elif what == "tag":

@@ -9,7 +9,7 @@ for node properties and unlinked inputs, nodescript's own defaults for File Outp
 Nodes the apply side built to emulate a kind this version lacks carry a JSON tag
 (`node["nodescript"]`, see nodescript.blender.plan.TAG) and fold back into one vocabulary node:
 5.0's Math chain into MapValue, 5.0's Group Output into Composite. What the language cannot say
-(muted nodes, frame membership, per-slot formats, ...) is listed in `# export:` comments at the
+(per-input own formats, colour-ramp stops, ...) is listed in `# export:` comments at the
 top, so a reader knows what the text leaves out.
 
 bpy is imported inside functions only: importing this module works without Blender.
@@ -502,6 +502,8 @@ class _TreeExporter:
             frame = unit.nodes[0].parent
             if frame is not None and frame.name in self.unit_of:
                 unit.args.append(f"parent={self.unit_of[frame.name].name}")
+            if unit.nodes[0].mute:
+                unit.args.append("mute=true")
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
@@ -528,7 +530,6 @@ class _TreeExporter:
             unit.args = self.node_args(unit, node)
             if unit.spec.idname != node.bl_idname:
                 self.stand_in_notes(node, unit.spec)
-        self.common_notes(node)
 
     def new_unit(self, blender_name: str, kind: str, nodes: list, tag: dict | None) -> _Unit:
         unit = _Unit(self.names.take(blender_name), kind, nodes, len(self.units), tag=tag)
@@ -536,11 +537,6 @@ class _TreeExporter:
         for node in nodes:
             self.unit_of[node.name] = unit
         return unit
-
-    def common_notes(self, node) -> None:
-        if node.mute:
-            self.x.note(f'node "{node.name}" is muted in Blender; nodescript has no mute, so it '
-                        "is exported as active")
 
     def group_unit(self, unit: _Unit, node) -> None:
         if node.node_tree is None:
@@ -633,8 +629,6 @@ class _TreeExporter:
             unit.args = self.map_value_args(unit)
         else:
             unit.args = _label_arg(members[0].label)
-        for node in members:
-            self.common_notes(node)
 
     def map_value_args(self, unit: _Unit) -> list[str]:
         """The Math nodes' live values win over the tag (a user may have edited them)."""

@@ -75,8 +75,9 @@ class Lowering:
     def lower_tree(self, name: str, graph: ir.Graph, group: ir.Group | None) -> plan.Tree:
         expansions = {n.name: self.lower_node(n, graph, group) for n in graph.nodes.values()}
         for n in graph.nodes.values():
-            for pn in expansions[n.name].nodes if "parent" in n.args else ():
-                pn.parent = str(n.args["parent"])
+            for pn in expansions[n.name].nodes:
+                pn.parent = str(n.args["parent"]) if "parent" in n.args else None
+                pn.mute = bool(n.args.get("mute", False))
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:

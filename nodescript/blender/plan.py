@@ -61,6 +61,7 @@ class Node:
     location: tuple[float, float] = (0.0, 0.0)
     label: str = ""
     parent: str | None = None
+    mute: bool = False
     # RNA path under the node -> value, set in this order ("format.file_format" before
     # "format.color_depth"). Pointers are given by datablock name.
     properties: dict[str, object] = field(default_factory=dict)
@@ -134,6 +135,8 @@ def describe_node(node: Node) -> str:
         words.append(f"label={node.label!r}")
     if node.parent:
         words.append(f"parent={node.parent!r}")
+    if node.mute:
+        words.append("muted")
     words += [f"{k}={v!r}" for k, v in node.properties.items()]
     words += [f"inputs[{k!r}]={v!r}" for k, v in node.inputs.items()]
     if node.slots is not None:

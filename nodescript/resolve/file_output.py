@@ -30,6 +30,7 @@ ARGS = {
     "save_as_render": ("save_as_render", None, "bool"),
     "label": ("label", None, "str"),
     "preview": ("preview", None, "bool"),
+    "mute": ("mute", None, "bool"),
 }
 
 # What nodescript writes when a setting is not given: the same in every version (Blender's own

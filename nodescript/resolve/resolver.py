@@ -17,7 +17,7 @@ from nodescript.resolve.values import ValueError_, for_property, for_socket, pla
 from nodescript.syntax import ast
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -247,8 +247,8 @@ class _GraphBuilder:
         for arg in call.args:
             if arg.name in ("label",) and not isinstance(arg.value, ast.String):
                 self.r.error(codes.BAD_VALUE, "label takes a string", arg.value.span)
-            elif arg.name == "preview" and not isinstance(arg.value, ast.Bool):
-                self.r.error(codes.BAD_VALUE, "preview takes true or false", arg.value.span)
+            elif arg.name in ("preview", "mute") and not isinstance(arg.value, ast.Bool):
+                self.r.error(codes.BAD_VALUE, f"{arg.name} takes true or false", arg.value.span)
 
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)

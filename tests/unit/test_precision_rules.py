@@ -762,3 +762,13 @@ def test_flow_follows_groups_and_linear_maps():
         link = body.links_into(math.name)[0]
         assert body.linear(body.links_from(math.name)[0]) is None   # the input is a group socket
         assert body.out_passes(link) == {"Depth"}
+
+
+def test_a_muted_node_is_not_blamed_for_what_it_would_do():
+    graph = """
+        scene { passes = [depth] }
+        rl = RenderLayers()
+        rl.Depth -> Blur(MUTE) -> FileOutput(path="//d/", format=exr, depth=32)
+    """
+    assert only(lint(graph.replace("MUTE", "mute=true")), "NS308") == []
+    assert one(lint(graph.replace("MUTE", "mute=false")), "NS308").severity is Severity.ERROR

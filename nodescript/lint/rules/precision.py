@@ -167,7 +167,8 @@ class Analysis:
         for version, flows in self.flows.items():
             for flow in flows:
                 for node in flow.graph.nodes.values():
-                    if node.kind not in kinds or (where is not None and not where(flow, node)):
+                    if (node.kind not in kinds or node.args.get("mute")   # muted: passes through
+                            or (where is not None and not where(flow, node))):
                         continue
                     passes = flow.data_in(node.name)
                     if not passes:

@@ -1,0 +1,37 @@
+"""`mute=true` mutes a node (Blender then passes its input through); apply keeps it so, --check
+sees a node muted or unmuted in Blender, and export writes it back."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.blender
+bpy = pytest.importorskip("bpy")
+
+from conftest import compositor  # noqa: E402
+
+from nodescript.blender.export import export_scene  # noqa: E402
+
+V = "%d.%d" % tuple(bpy.app.version[:2])
+GRAPH = """
+    rl = RenderLayers()
+    soft = Blur(label="off for now", mute=true)
+    rl.Image -> soft -> Viewer()
+"""
+
+
+def test_mute_is_applied_checked_and_exported(make_scene, cli, graph, open_file):
+    scene_file, graph_file = make_scene(), graph(GRAPH)
+    assert cli("apply", scene_file, graph_file).code == 0
+    tree = compositor(open_file(scene_file))
+    assert tree.nodes["soft"].mute is True and tree.nodes["rl"].mute is False
+    assert "mute=true" in export_scene(bpy.context.scene, version=V)
+    assert cli("apply", scene_file, graph_file, "--check").code == 0
+
+    tree = compositor(open_file(scene_file))
+    tree.nodes["soft"].mute = False                    # switched back on in Blender
+    bpy.ops.wm.save_mainfile()
+    drift = cli("apply", scene_file, graph_file, "--check")
+    assert drift.code == 1 and "mute" in drift.out + drift.err
+    assert cli("apply", scene_file, graph_file).code == 0
+    assert compositor(open_file(scene_file)).nodes["soft"].mute is True
