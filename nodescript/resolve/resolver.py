@@ -249,7 +249,6 @@ class _GraphBuilder:
                 self.r.error(codes.BAD_VALUE, "label takes a string", arg.value.span)
             elif arg.name in ("preview", "mute") and not isinstance(arg.value, ast.Bool):
                 self.r.error(codes.BAD_VALUE, f"{arg.name} takes true or false", arg.value.span)
-
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)
 
@@ -498,8 +497,8 @@ class _GraphBuilder:
             elif nodes[frame].kind != "Frame":
                 self.r.error(codes.BAD_VALUE, f"`{frame}` is a {nodes[frame].kind}, not a Frame: "
                              "only frames hold nodes", span)
-        for name, (_, span) in self.parents.items():
-            seen, at = {name}, self.parents.get(name, (None,))[0]
+        for name, (at, span) in self.parents.items():
+            seen = {name}
             while at in self.parents and at not in seen:
                 seen.add(at)
                 at = self.parents[at][0]
