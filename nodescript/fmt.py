@@ -134,7 +134,10 @@ def _chain(chain: ast.Chain, indent: str) -> list[str]:
 def element(elem) -> str:
     if isinstance(elem, ast.InlineNode):
         return call(elem.call) + (f" as {elem.alias}" if elem.alias else "")
-    return elem.node + (socket(elem.socket) if elem.socket else "")
+    text = elem.node + (socket(elem.socket) if elem.socket else "")
+    if elem.args is not None:
+        text += f"({_args(elem.args)})"
+    return text
 
 
 def socket(ref: ast.SocketRef) -> str:
@@ -144,7 +147,11 @@ def socket(ref: ast.SocketRef) -> str:
 
 
 def call(c: ast.NodeCall) -> str:
-    return f"{_kind(c.kind)}({', '.join(f'{a.name}={value(a.value)}' for a in c.args)})"
+    return f"{_kind(c.kind)}({_args(c.args)})"
+
+
+def _args(args: tuple[ast.Arg, ...]) -> str:
+    return ", ".join(f"{a.name}={value(a.value)}" for a in args)
 
 
 def _kind(kind: str) -> str:

@@ -109,13 +109,15 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
     for node in tree.nodes:
         pnode = planned.get(node.name)
         same_type = pnode is not None and pnode.idname == node.bl_idname
-        nodes[node.name] = _read_node(node, want[node.name] if same_type else None)
+        nodes[node.name] = _read_node(node, want[node.name] if same_type else None,
+                                      pnode.slots if same_type else None)
     links = {(l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
              for l in tree.links}
     return diff.TreeState(exists, nodes, links, _read_interface(tree))
 
 
-def _read_node(node, want: diff.Expected | None) -> diff.NodeState:
+def _read_node(node, want: diff.Expected | None,
+               slots: tuple[plan.FileSlot, ...] | None = None) -> diff.NodeState:
     state = diff.NodeState(node.name, node.bl_idname, node.label, tuple(node.location),
                            node.parent.name if node.parent else None, node.mute,
                            node.get(plan.TAG))
@@ -127,7 +129,7 @@ def _read_node(node, want: diff.Expected | None) -> diff.NodeState:
                     for key in want.inputs}
     state.input_ids = tuple(s.identifier for s in node.inputs)
     state.output_ids = tuple(s.identifier for s in node.outputs)
-    state.slots = _read_slots(node)
+    state.slots = _read_slots(node, slots)
     return state
 
 
@@ -141,14 +143,24 @@ def _sockets_by_key(sockets) -> dict:
     return found
 
 
-def _read_slots(node) -> tuple[plan.FileSlot, ...] | None:
+# What is read of an input's own format when the graph gives it none (enough to show drift).
+OWN_FORMAT_SHOWN = ("format.file_format", "format.color_depth")
+
+
+def _read_slots(node, wanted: tuple[plan.FileSlot, ...] | None) -> tuple[plan.FileSlot, ...] | None:
     if node.bl_idname != "CompositorNodeOutputFile":
         return None
+    keys = {s.name: tuple(k for k, _ in s.format) for s in wanted or () if s.format is not None}
+
+    def own(slot, name: str, on: bool):
+        return tuple((k, _read_path(slot, k)) for k in keys.get(name, OWN_FORMAT_SHOWN)) if on else None
+
     if hasattr(node, "file_output_items"):
         return tuple(plan.FileSlot(i.name, socket_type=i.socket_type,
-                                   own_format=i.override_node_format)
+                                   format=own(i, i.name, i.override_node_format))
                      for i in node.file_output_items)
-    return tuple(plan.FileSlot(layer.name, path=slot.path, own_format=not slot.use_node_format)
+    return tuple(plan.FileSlot(layer.name, path=slot.path,
+                               format=own(slot, layer.name, not slot.use_node_format))
                  for slot, layer in zip(node.file_slots, node.layer_slots))
 
 
@@ -494,12 +506,27 @@ def _write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
     if hasattr(node, "file_output_items"):       # 5.0: typed items
         node.file_output_items.clear()
         for slot in slots:
-            node.file_output_items.new(slot.socket_type, slot.name)
+            item = node.file_output_items.new(slot.socket_type, slot.name)
+            if slot.format is not None:
+                item.override_node_format = True
+                _write_own_format(node, item, slot)
         return
     node.file_slots.clear()                      # 4.x: slots that are also layers
     for i, slot in enumerate(slots):
         node.file_slots.new(slot.path)
         node.layer_slots[i].name = slot.name
+        if slot.format is not None:
+            node.file_slots[i].use_node_format = False
+            _write_own_format(node, node.file_slots[i], slot)
+
+
+def _write_own_format(node, owner, slot: plan.FileSlot) -> None:
+    for path, value in slot.format:
+        try:
+            _write_path(owner, path, value)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ExecutionError(f"node {node.name!r} input {slot.name!r}: cannot set {path} = "
+                                 f"{value!r}: {exc}") from None
 
 
 def _link(tree, links: list[plan.Link]) -> None:
@@ -573,7 +600,7 @@ def redirect_outputs(scene, out_dir: str) -> None:
 
 def file_outputs(scene, make) -> list:
     """What each File Output will write, via `make(node, folder, file_format, multilayer,
-    prefix, names)` (render.FileOutput): kept free of bpy types."""
+    prefix, names, formats)` (render.FileOutput): kept free of bpy types."""
     found = []
     for label, node in _file_output_nodes(scene):
         fmt = node.format.file_format
@@ -581,14 +608,17 @@ def file_outputs(scene, make) -> list:
         linked = [sock.is_linked for sock in node.inputs if sock.identifier != "__extend__"]
         if hasattr(node, "file_output_items"):        # 5.0
             folder, prefix = bpy.path.abspath(node.directory), node.file_name
-            names = [prefix + item.name for item, on in zip(node.file_output_items, linked) if on]
+            slots = [(prefix + i.name, i.override_node_format, i) for i in node.file_output_items]
         else:                                          # 4.x
             base = bpy.path.abspath(node.base_path)
             folder, prefix = (os.path.dirname(base), os.path.basename(base)) if multilayer \
                 else (base, "")
-            names = [slot.path for slot, on in zip(node.file_slots, linked) if on]
+            slots = [(s.path, not s.use_node_format, s) for s in node.file_slots]
+        slots = [slot for slot, on in zip(slots, linked) if on]
+        names = [name for name, _, _ in slots]
+        formats = [owner.format.file_format if own else "" for _, own, owner in slots]
         if any(linked):
-            found.append(make(label, folder, fmt, multilayer, prefix, names))
+            found.append(make(label, folder, fmt, multilayer, prefix, names, formats))
     return found
 
 

@@ -80,8 +80,8 @@ ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECT
 RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
 FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15     # ImageFormatSettings' RNA defaults
-OWN_FORMAT = ("has its own format, which nodescript cannot express; it is exported with the "
-              "node's format")
+OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
+              "file); not exported")
 RAW_SLOT = "has save_as_render off, which Blender 4.2 sets per input only; not exported"
 # 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).
 MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
@@ -454,6 +454,7 @@ class _Unit:
     group_params: list[_Param] | None = None          # group instances: their inputs
     group_outputs: list[_Param] | None = None
     slots: list[str] = field(default_factory=list)    # FileOutput: slot name per input index
+    own_formats: dict[int, str] = field(default_factory=dict)   # FileOutput: "(format=png, ...)"
     args: list[str] = field(default_factory=list)
 
 
@@ -726,7 +727,7 @@ class _TreeExporter:
         if unit.kind == "FileOutput":
             if index >= len(unit.slots):
                 return None                              # the virtual "add an item" socket
-            return _ref(unit.slots[index])
+            return _ref(unit.slots[index]) + unit.own_formats.get(index, "")
         if unit.emulated and unit.kind == "MapValue":
             return ".Value"
         if unit.emulated and unit.kind == "Composite":
@@ -846,7 +847,7 @@ class _FileOutputReader:
         if self.x.version == "5.0":
             items = list(self.node.file_output_items)
             self.unit.slots = [item.name for item in items]
-            self.note_slots([item.override_node_format for item in items], OWN_FORMAT)
+            self.own_formats(items, [item.override_node_format for item in items])
             return self.node.directory, self.node.file_name
         base = self.node.base_path
         layers = [slot.name for slot in self.node.layer_slots]
@@ -858,7 +859,7 @@ class _FileOutputReader:
         prefix = _common_prefix([slot.path for slot in slots], layers)
         # Layer names edited apart from the paths: the paths name the files, so they win.
         self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
-        self.note_slots([not slot.use_node_format for slot in slots], OWN_FORMAT)
+        self.own_formats(slots, [not slot.use_node_format for slot in slots])
         if self.x.version == "4.2":
             self.note_slots([not slot.save_as_render for slot in slots], RAW_SLOT)
         return base, prefix or ""
@@ -868,35 +869,52 @@ class _FileOutputReader:
             if flag:
                 self.x.note(f'File Output "{self.node.name}": input "{name}" {what}')
 
-    def format_args(self) -> list[str]:
-        """Format and depth always (they decide precision, and Blender's defaults differ by
-        version); codec for EXR; the rest when not what nodescript or Blender would pick."""
-        fmt, per = self.fmt, self.per_format
-        args = [f"format={FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
-        if fmt.color_depth:
-            args.append(f"depth={fmt.color_depth}")
-        if per.get("exr_codec"):
-            args.append(f"codec={fmt.exr_codec.lower()}")
-        modes = per.get("color_mode", [])
-        wanted = _language().file_defaults["color_mode"]     # as the resolver picks it
-        if fmt.color_mode != (wanted if wanted in modes else (modes or [None])[0]):
-            args.append(f"color_mode={fmt.color_mode.lower()}")
-        if self.uses_quality() and fmt.quality != BLENDER_QUALITY:
-            args.append(f"quality={fmt.quality}")
-        if fmt.file_format == "PNG" and fmt.compression != BLENDER_COMPRESSION:
-            args.append(f"compression={fmt.compression}")
-        return args
+    def own_formats(self, owners: list, flags: list[bool]) -> None:
+        """Inputs written with their own format: `out.name(format=png, ...)` on the link."""
+        multilayer = self.fmt.file_format == "OPEN_EXR_MULTILAYER"
+        for index, (owner, on) in enumerate(zip(owners, flags)):
+            if not on:
+                continue
+            fmt = owner.format
+            if multilayer or fmt.file_format == "OPEN_EXR_MULTILAYER":
+                self.note_slots([i == index for i in range(len(owners))], OWN_FORMAT)
+                continue
+            per = self.x.catalog.image_format.get("per_format", {}).get(fmt.file_format, {})
+            self.unit.own_formats[index] = f"({', '.join(_format_args(fmt, per))})"
 
-    def uses_quality(self) -> bool:
-        if self.per_format.get("exr_codec"):        # EXR: only its lossy DWA codecs (5.0)
-            return self.fmt.exr_codec in self.per_format.get("quality_exr_codecs", [])
-        return bool(self.per_format.get("quality"))
+    def format_args(self) -> list[str]:
+        return _format_args(self.fmt, self.per_format)
 
     def unlinked_notes(self) -> None:
         for index, name in enumerate(self.unit.slots):
             if index < len(self.node.inputs) and not self.node.inputs[index].is_linked:
                 self.x.note(f'File Output "{self.node.name}": input "{name}" is not linked; '
                             "nodescript creates inputs by links, so it is left out")
+
+
+def _format_args(fmt, per: dict) -> list[str]:
+    """Format and depth always (they decide precision, and Blender's defaults differ by
+    version); codec for EXR; the rest when not what nodescript or Blender would pick."""
+    args = [f"format={FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
+    if fmt.color_depth:
+        args.append(f"depth={fmt.color_depth}")
+    if per.get("exr_codec"):
+        args.append(f"codec={fmt.exr_codec.lower()}")
+    modes = per.get("color_mode", [])
+    wanted = _language().file_defaults["color_mode"]     # as the resolver picks it
+    if fmt.color_mode != (wanted if wanted in modes else (modes or [None])[0]):
+        args.append(f"color_mode={fmt.color_mode.lower()}")
+    if _uses_quality(fmt, per) and fmt.quality != BLENDER_QUALITY:
+        args.append(f"quality={fmt.quality}")
+    if fmt.file_format == "PNG" and fmt.compression != BLENDER_COMPRESSION:
+        args.append(f"compression={fmt.compression}")
+    return args
+
+
+def _uses_quality(fmt, per: dict) -> bool:
+    if per.get("exr_codec"):                    # EXR: only its lossy DWA codecs (5.0)
+        return fmt.exr_codec in per.get("quality_exr_codecs", [])
+    return bool(per.get("quality"))
 
 
 def _common_prefix(paths: list[str], layers: list[str]) -> str | None:

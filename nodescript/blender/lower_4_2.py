@@ -27,6 +27,7 @@ class Lowering42(Lowering):
             out["save_as_render"] = props["save_as_render"]
         return out
 
-    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool) -> plan.FileSlot:
+    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool,
+                  own_format: tuple | None) -> plan.FileSlot:
         # Slots take the linked socket's type by themselves; the layer name is the item name.
-        return plan.FileSlot(name, path=props.get("file_name", "") + name)
+        return plan.FileSlot(name, path=props.get("file_name", "") + name, format=own_format)

@@ -41,8 +41,12 @@ class Lowering50(Lowering45):
             out["save_as_render"] = props["save_as_render"]
         return out
 
-    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool) -> plan.FileSlot:
-        return plan.FileSlot(name, socket_type=self.FILE_ITEM_SOCKET_TYPES.get(type_, "RGBA"))
+    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool,
+                  own_format: tuple | None) -> plan.FileSlot:
+        if own_format is not None:            # an item's format has a media type too
+            own_format = (("format.media_type", "IMAGE"), *own_format)
+        return plan.FileSlot(name, socket_type=self.FILE_ITEM_SOCKET_TYPES.get(type_, "RGBA"),
+                             format=own_format)
 
     # --- Composite: a Group Output feeding the tree's "Image" output ----------------------------
     def composite_as_group_output(self, node: ir.Node, binding: ir.NodeBinding,

@@ -122,7 +122,8 @@ class Lowering:
         items = self.file_items(node, graph)
         pnode = plan.Node(node.name, binding.idname, label=str(node.args.get("label", "")),
                           properties=self.file_output_properties(props, multilayer),
-                          slots=tuple(self.file_slot(name, type_, props, multilayer)
+                          slots=tuple(self.file_slot(name, type_, props, multilayer,
+                                                     self.own_format(props, name))
                                       for name, type_ in items))
         return Expansion([pnode], by_index=True)
 
@@ -156,7 +157,13 @@ class Lowering:
         # file_format first: switching format resets depth, codec and colour mode.
         return {f"format.{k}": fmt[k] for k in self.FORMAT_KEYS if k in fmt}
 
-    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool) -> plan.FileSlot:
+    def own_format(self, props: dict, name: str) -> tuple[tuple[str, object], ...] | None:
+        """An input's own format (`out.preview(format=png)`) as RNA paths under its slot."""
+        fmt = props.get("input_formats", {}).get(name)
+        return None if fmt is None else tuple(self.format_properties(fmt).items())
+
+    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool,
+                  own_format: tuple | None) -> plan.FileSlot:
         raise NotImplementedError
 
     # --- links --------------------------------------------------------------------------------

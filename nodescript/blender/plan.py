@@ -41,10 +41,9 @@ class FileSlot:
     name: str
     path: str | None = None          # 4.x file_slots[i].path; None in 5.0
     socket_type: str | None = None   # 5.0 file_output_items socket type; None in 4.x
-    # The input is written with its own format, not the node's (4.x use_node_format off, 5.0
-    # override_node_format on). nodescript always writes with the node's format, so this is
-    # only ever read from a scene, where it is drift.
-    own_format: bool = False
+    # The input's own format, not the node's (4.x use_node_format off, 5.0 override_node_format
+    # on): RNA paths under the slot -> value, in the order they are set. None: the node's format.
+    format: tuple[tuple[str, object], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,10 @@ def describe_node(node: Node) -> str:
 
 def describe_slot(slot: FileSlot) -> str:
     extra = slot.path if slot.socket_type is None else slot.socket_type
-    return f"{slot.name!r}:{extra}" + (" (own format)" if slot.own_format else "")
+    if slot.format is None:
+        return f"{slot.name!r}:{extra}"
+    own = " ".join(str(v).lower() for k, v in slot.format if k != "format.media_type")
+    return f"{slot.name!r}:{extra} (own format: {own})"
 
 
 def describe_socket(sock: Socket) -> str:

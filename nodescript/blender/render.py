@@ -51,12 +51,19 @@ class FileOutput:
     multilayer: bool
     prefix: str = ""                  # multilayer: the file name before the frame number
     names: list[str] = field(default_factory=list)   # single-layer: one name per linked input
+    formats: list[str] = field(default_factory=list)  # per name: its own format, "" = the node's
 
     def files(self, frame: int) -> list[str]:
-        ext = EXTENSIONS.get(self.file_format, "." + self.file_format.lower())
         if self.multilayer:
-            return [os.path.join(self.folder, frame_name(self.prefix, frame) + ext)]
-        return [os.path.join(self.folder, frame_name(name, frame) + ext) for name in self.names]
+            return [os.path.join(self.folder, frame_name(self.prefix, frame) + _extension(
+                self.file_format))]
+        formats = self.formats or [""] * len(self.names)
+        return [os.path.join(self.folder, frame_name(name, frame) + _extension(own or self.file_format))
+                for name, own in zip(self.names, formats)]
+
+
+def _extension(file_format: str) -> str:
+    return EXTENSIONS.get(file_format, "." + file_format.lower())
 
 
 def frame_name(name: str, frame: int) -> str:

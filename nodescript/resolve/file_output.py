@@ -40,21 +40,14 @@ DEFAULTS = {"file_format": "OPEN_EXR", "color_depth": "32", "exr_codec": "ZIP", 
 FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")
 
 
+# What an input's own format takes: `out.preview(format=png, depth=8)`.
+INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression")
+MULTILAYER = "OPEN_EXR_MULTILAYER"
+
+
 def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBinding:
-    given = {}
-    for arg in call.args:
-        if arg.name == "parent":          # a setting of every node: the resolver checks it
-            continue
-        spec = ARGS.get(arg.name)
-        if spec is None:
-            resolver.error(codes.UNKNOWN_SETTING, f"FileOutput has no setting `{arg.name}`", arg.span,
-                           did_you_mean(arg.name, [*ARGS, "parent"]))
-            continue
-        if spec[0] in given:
-            resolver.error(codes.DUPLICATE_NAME, f"FileOutput `{given[spec[0]].name}` and "
-                           f"`{arg.name}` set the same thing", arg.span)
-            continue
-        given[spec[0]] = arg
+    given = _given(call.args, [*ARGS, "parent"], "FileOutput has", resolver)
+    given.pop("parent", None)             # a setting of every node: the resolver checks it
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
@@ -65,6 +58,47 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
                            f"Blender {version}", given["save_as_render"].span)
         props["save_as_render"] = settings["save_as_render"]
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
+
+
+def resolve_input_format(endpoint: ast.Endpoint, node: ir.Node, slot: str, version: str,
+                         resolver) -> None:
+    """An input written with its own format, not the node's (4.x `use_node_format` off, 5.0
+    `override_node_format` on). The same settings and defaults as the node's format."""
+    given = _given(endpoint.args, INPUT_ARGS, "a File Output input has", resolver)
+    binding = node.bindings[version]
+    if binding.properties["format"].get("file_format") == MULTILAYER:
+        resolver.error(codes.BAD_VALUE, f"`{node.name}` writes one multilayer EXR: its inputs are "
+                       "layers of that file and cannot have a format of their own", endpoint.span,
+                       "drop the settings, or link into a FileOutput of its own")
+        return
+    settings = _settings(given, version, resolver)
+    if settings["file_format"] == MULTILAYER:
+        resolver.error(codes.BAD_VALUE, "one input cannot be a multilayer EXR", given["file_format"].span,
+                       "link it into a FileOutput(format=exr-multilayer) of its own")
+        return
+    fmt = {k: settings[k] for k in FORMAT_KEYS if k in settings}
+    binding.properties.setdefault("input_formats", {})[slot] = fmt
+
+
+def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
+    """Settings by binding key; unknown and repeated ones are errors."""
+    given: dict[str, ast.Arg] = {}
+    for arg in args:
+        spec = ARGS.get(arg.name) if arg.name in allowed else None
+        key = "parent" if arg.name == "parent" and "parent" in allowed else spec and spec[0]
+        if key is None and arg.name in ARGS:
+            resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
+                           "Output, not of one input", arg.span,
+                           f"an input's own format takes {', '.join(allowed)}")
+        elif key is None:
+            resolver.error(codes.UNKNOWN_SETTING, f"{owner} no setting `{arg.name}`", arg.span,
+                           did_you_mean(arg.name, list(allowed)))
+        elif key in given:
+            resolver.error(codes.DUPLICATE_NAME, f"FileOutput `{given[key].name}` and "
+                           f"`{arg.name}` set the same thing", arg.span)
+        else:
+            given[key] = arg
+    return given
 
 
 def _settings(given: dict[str, ast.Arg], version: str, resolver) -> dict[str, object]:

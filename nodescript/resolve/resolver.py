@@ -9,7 +9,7 @@ from nodescript import ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes
-from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output
+from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_format
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
 from nodescript.resolve.targets import resolve_targets
@@ -158,7 +158,12 @@ class _GraphBuilder:
             (src, src_ref), (dst, dst_ref) = ends[i - 1], ends[i]
             if src is None or dst is None:
                 continue
-            self._link(src, src_ref if i == 1 else None, dst, dst_ref, elem.span)
+            self._link(src, src_ref if i == 1 else None, dst, dst_ref, elem.span,
+                       elem if isinstance(elem, ast.Endpoint) and elem.args is not None else None)
+        first = chain.elements[0]
+        if isinstance(first, ast.Endpoint) and first.args is not None:
+            self.r.error(codes.BAD_VALUE, "settings after a socket give a File Output input its own "
+                         "format; a chain's first socket is an output", first.span)
 
     def _element(self, elem) -> tuple[str | None, ast.SocketRef | None]:
         if isinstance(elem, ast.InlineNode):
@@ -378,10 +383,15 @@ class _GraphBuilder:
         return "full" if all(i in taken or not s.enabled for i, s in enumerate(sockets)) else "ambiguous"
 
     # --- links ----------------------------------------------------------------
-    def _link(self, src: str, src_ref, dst: str, dst_ref, span: Span) -> None:
+    def _link(self, src: str, src_ref, dst: str, dst_ref, span: Span,
+              own_format: ast.Endpoint | None = None) -> None:
         dst_node = self.graph.nodes.get(dst)
         if dst_node is not None and dst_node.kind == FILE_OUTPUT:
-            self._link_file_output(src, src_ref, dst_node, dst_ref, span)
+            self._link_file_output(src, src_ref, dst_node, dst_ref, span, own_format)
+            return
+        if own_format is not None:
+            self.r.error(codes.BAD_VALUE, f"only File Output inputs take settings after the socket "
+                         f"(their own format); `{dst}` is not a File Output", own_format.span)
             return
         link = ir.Link(src, "", dst, "", span)
         for version in self.graph.targets:
@@ -461,7 +471,8 @@ class _GraphBuilder:
             self.taken_inputs.setdefault((link.to_node, version), set()).add(into.index)
         return True
 
-    def _link_file_output(self, src, src_ref, node: ir.Node, dst_ref, span) -> None:
+    def _link_file_output(self, src, src_ref, node: ir.Node, dst_ref, span,
+                          own_format: ast.Endpoint | None) -> None:
         if dst_ref is not None and isinstance(dst_ref.key, int):
             self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
                          f"`{node.name}.\"name\"`", dst_ref.span)
@@ -484,6 +495,8 @@ class _GraphBuilder:
         if self._claim_input(link, span):
             self.graph.links.append(link)
             slots.add(link.to_socket)
+            for version in self.graph.targets if own_format is not None else ():
+                resolve_input_format(own_format, node, link.to_socket, version, self.r)
 
     # --- cycles ---------------------------------------------------------------
     def _check_parents(self) -> None:

@@ -84,6 +84,8 @@ class Endpoint:
     node: str
     socket: SocketRef | None
     span: Span
+    # `out.preview(format=png)`: a File Output input's own format; None when not given.
+    args: tuple[Arg, ...] | None = None
 
 
 @dataclass(slots=True)

@@ -192,7 +192,8 @@ class _AstBuilder:
         return ast.InlineNode(c[0], str(c[2]) if len(c) > 2 else None, self._span(c))
 
     def endpoint(self, c):
-        return ast.Endpoint(str(c[0]), c[1] if len(c) > 1 else None, self._span(c))
+        return ast.Endpoint(str(c[0]), c[1] if len(c) > 1 else None, self._span(c),
+                            c[3] if len(c) > 2 else None)
 
     def socket_name(self, c):
         tok = c[1]

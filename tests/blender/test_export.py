@@ -314,14 +314,15 @@ def test_file_output_slots_with_different_formats():
         own.override_node_format = True
     else:
         own.use_node_format = False
+    own.format.file_format, own.format.color_depth = "OPEN_EXR", "16"
+    own.format.exr_codec, own.format.color_mode = "PIZ", "RGB"
     text = exported()
     assert_lines(text, 'exr = FileOutput(path="//out/exr/", format=exr, depth=32, codec=zip)',
                  'png = FileOutput(path="//out/png/", format=png, depth=16, color_mode=rgba)',
                  'jpg = FileOutput(path="//out/jpg/", format=jpeg, depth=8, quality=75)',
-                 "rl.Depth -> exr.depth", "rl.Normal -> exr.normal", "rl.Image -> png.beauty",
-                 "rl.Image -> jpg.beauty",
-                 '# export: File Output "exr": input "normal" has its own format, which nodescript '
-                 "cannot express; it is exported with the node's format")
+                 "rl.Depth -> exr.depth", "rl.Normal -> exr.normal(format=exr, depth=16, codec=piz)",
+                 "rl.Image -> png.beauty", "rl.Image -> jpg.beauty")
+    assert "export:" not in text
 
 
 def test_unlinked_inputs_values_and_enums():

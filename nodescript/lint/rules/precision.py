@@ -218,8 +218,19 @@ def findings(ctx: LintContext, code: str) -> list[Finding]:
 
 # --- helpers about one File Output slot -------------------------------------------------------
 
+def _own_format(slot: df.SlotFlow) -> dict | None:
+    """The input's own format (`out.preview(format=png)`), or None when it uses the node's."""
+    return slot.node.bindings[slot.version].properties.get("input_formats", {}).get(slot.slot)
+
+
 def _format(slot: df.SlotFlow) -> dict:
-    return slot.node.bindings[slot.version].properties.get("format", {})
+    own = _own_format(slot)
+    return own if own is not None else slot.node.bindings[slot.version].properties.get("format", {})
+
+
+def _slot_span(slot: df.SlotFlow):
+    """Where the slot's format is written: the link giving its own format, else the node."""
+    return slot.link.span if _own_format(slot) is not None else slot.node.span
 
 
 def _bits(fmt: dict) -> int:
@@ -310,7 +321,7 @@ def _is_half(slot: df.SlotFlow) -> bool:
 
 
 def _fix_edits(flow: df.Flow, slot: df.SlotFlow, code: str) -> dict[str, str | None] | None:
-    if slot.preview:
+    if slot.preview or _own_format(slot) is not None:     # --fix edits node settings only
         return None
     fmt = _format(slot)
     if code == "NS302":
@@ -357,11 +368,14 @@ def check_integer(a: Analysis):
         severity = for_slot(Severity.ERROR, slot)
         edits = _fix_edits(flow, slot, "NS301")
         help_ = "write data passes to OpenEXR: format=exr, depth=32, codec=zip"
-        if edits is None and not slot.preview:
+        if _own_format(slot) is not None:
+            help_ = (f"write this input as OpenEXR: `{slot.node.name}.{slot.slot}(format=exr, "
+                     "depth=32, codec=zip)`")
+        elif edits is None and not slot.preview:
             help_ = ("this File Output also writes non-data images: give the data passes their "
                      "own FileOutput(format=exr, depth=32, codec=zip)")
         yield Problem("NS301", ("slot", slot.node.name, slot.slot), slot.version,
-                      f"{_reaches(slot)} as {what}: {loss}", slot.node.span, severity, help_,
+                      f"{_reaches(slot)} as {what}: {loss}", _slot_span(slot), severity, help_,
                       slot.node, edits)
 
 
@@ -377,7 +391,7 @@ def check_half(a: Analysis):
         severity = for_slot(Severity.ERROR, slot)
         yield Problem("NS302", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{_reaches(slot)}{layers} {how} at depth 16, so it is written as half "
-                      f"float: {_half_loss(a, flow, slot)}", slot.node.span, severity,
+                      f"float: {_half_loss(a, flow, slot)}", _slot_span(slot), severity,
                       "write depth=32 (colour inputs of a 16-bit EXR are stored as half floats)",
                       slot.node, _fix_edits(flow, slot, "NS302"))
 
@@ -428,7 +442,7 @@ def check_codec(a: Analysis):
             continue
         severity = for_slot(Severity.ERROR, slot)
         yield Problem("NS303", ("slot", slot.node.name, slot.slot), slot.version,
-                      f"{_reaches(slot)} with the lossy {codec} codec. {detail}", slot.node.span,
+                      f"{_reaches(slot)} with the lossy {codec} codec. {detail}", _slot_span(slot),
                       severity, "write codec=zip (lossless; piz, zips, rle and none are too)",
                       slot.node, _fix_edits(flow, slot, "NS303"))
 
@@ -588,7 +602,7 @@ def check_color_management(a: Analysis):
         yield Problem("NS306", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{_reaches(slot)} ({_bits(fmt)}-bit {kind}) through the colour socket "
                       f"`{slot.feeder_label}`: {what}, so the written values are no longer "
-                      "linear data", slot.node.span, severity,
+                      "linear data", _slot_span(slot), severity,
                       "write data to OpenEXR (never colour-managed), or feed the slot from a float "
                       "socket")
 
@@ -614,7 +628,7 @@ def check_dither(a: Analysis):
                       f"`{slot.feeder_label}` with dither {num(dither)}{default}: Blender adds "
                       f"random noise of about {num(dither)} step(s) of 1/255 to colour "
                       "inputs before rounding them to 8 bits",
-                      slot.node.span, severity,
+                      _slot_span(slot), severity,
                       "feed the slot from a float socket (rounded, never dithered), set "
                       "`dither = 0` in the scene block, or write data passes to OpenEXR")
 
@@ -636,7 +650,7 @@ def check_background(a: Analysis):
         yield Problem("NS313", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{df.describe_passes(depth)} in half-float FileOutput `{slot.node.name}` "
                       f"slot `{slot.slot}`: the background (depth 1e10 in Cycles) saturates to "
-                      "65504, so 'no surface' becomes a real-looking distance", slot.node.span, severity,
+                      "65504, so 'no surface' becomes a real-looking distance", _slot_span(slot), severity,
                       "write depth=32, or mask the background with the Alpha pass")
 
 

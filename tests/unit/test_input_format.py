@@ -1,0 +1,92 @@
+"""A File Output input with its own format: `out.preview(format=png, depth=8)`. Parsing,
+formatting, resolution errors and the precision rules reading the input's format, not the node's."""
+
+from __future__ import annotations
+
+import textwrap
+
+from nodescript.fmt import format_source
+from nodescript.lint import lint_source
+from nodescript.lint.fixes import fix_source
+from nodescript.resolve import compile_source
+
+HEAD = """\
+scene { passes = [depth] }
+rl = RenderLayers()
+out = FileOutput(path="//out/", format=exr, depth=32, codec=zip)
+"""
+
+
+def resolve(body: str):
+    return compile_source(HEAD + textwrap.dedent(body), "g.nodes")
+
+
+def errors(body: str) -> list[tuple[str, int, int, str]]:
+    return [(d.code, d.span.line, d.span.col, d.message) for d in resolve(body).diagnostics
+            if d.is_error]
+
+
+def test_the_input_format_is_bound_per_version_with_the_node_format_defaults():
+    graph = resolve("rl.Image -> out.preview(format=png)\nrl.Depth -> out.depth\n").graph
+    for version in graph.targets:
+        props = graph.nodes["out"].bindings[version].properties
+        assert props["input_formats"] == {"preview": {"file_format": "PNG", "color_depth": "16",
+                                                      "color_mode": "RGB"}}
+        assert props["format"]["file_format"] == "OPEN_EXR"
+
+
+def test_empty_parentheses_mean_an_own_format_with_every_default():
+    graph = resolve('rl.Depth -> out."my depth"()\n').graph
+    own = graph.nodes["out"].bindings["5.0"].properties["input_formats"]["my depth"]
+    assert own == {"file_format": "OPEN_EXR", "color_depth": "32", "exr_codec": "ZIP",
+                   "color_mode": "RGB"}
+
+
+def test_format_writes_the_settings_after_the_socket_canonically():
+    text = HEAD + 'rl.Image -> out["pre view"]( format=png,depth=8 )\n'
+    assert format_source(text).splitlines()[-1] == 'rl.Image -> out."pre view"(format=png, depth=8)'
+    assert format_source(format_source(text)) == format_source(text)
+
+
+def test_errors_name_the_setting_and_where_it_is():
+    found = errors("rl.Image -> out.preview(path=\"//x/\", depth=7)\n")
+    assert ("NS102", 4, 25, "`path` is a setting of the whole File Output, not of one input") in found
+    assert any(code == "NS104" and line == 4 and col == 44 for code, line, col, _ in found)
+
+
+def test_only_file_output_inputs_take_settings():
+    ((code, line, col, message),) = errors("rl.Image -> Blur() as b\nrl.Image -> b.Image(format=png)\n")
+    assert (code, line, col) == ("NS104", 5, 13) and "not a File Output" in message
+    ((code, line, col, message),) = errors("rl.Image(format=png) -> out.x\n")
+    assert (code, line, col) == ("NS104", 4, 1) and "first socket is an output" in message
+
+
+def test_multilayer_files_have_no_per_input_formats():
+    text = HEAD.replace("format=exr,", "format=exr-multilayer,")
+    diags = compile_source(text + "rl.Depth -> out.depth(format=png)\n", "g.nodes").diagnostics
+    assert [d.code for d in diags if d.is_error] == ["NS104"]
+    assert "multilayer" in diags[0].message
+    ((code, _, _, message),) = errors("rl.Depth -> out.depth(format=exr-multilayer)\n")
+    assert code == "NS104" and "multilayer" in message
+
+
+def test_precision_rules_read_the_input_format_and_point_at_the_link():
+    body = "rl.Depth -> out.depth(format=png, depth=8)\nrl.Image -> out.beauty\n"
+    result = lint_source(HEAD + body, "g.nodes")
+    (finding,) = [d for d in result.diagnostics if d.code == "NS301"]
+    assert finding.span.line == 4 and finding.span.col == 13
+    assert "out.depth(format=exr, depth=32, codec=zip)" in finding.help
+    # The node's own format is EXR: the same depth without an own format is clean.
+    clean = lint_source(HEAD + "rl.Depth -> out.depth\n", "g.nodes")
+    assert not [d for d in clean.diagnostics if d.code.startswith("NS3")]
+
+
+def test_an_own_half_float_format_is_found_on_a_colour_input():
+    body = "cc = CombineColor()\nrl.Depth -> cc.Red\ncc -> out.depth(format=exr, depth=16)\n"
+    result = lint_source(HEAD + body, "g.nodes")
+    assert [d.span.line for d in result.diagnostics if d.code == "NS302"] == [6]
+
+
+def test_fix_leaves_an_own_format_to_the_user():
+    source = HEAD + "rl.Depth -> out.depth(format=png, depth=16)\n"
+    assert fix_source(source, "g.nodes") == (source, 0)
