@@ -7,6 +7,7 @@ must have its default (from the catalogue): the compositor ends up exactly as th
 
 from __future__ import annotations
 
+import json
 import struct
 from dataclasses import dataclass, field
 
@@ -106,7 +107,8 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines += [f"  + node {plan.describe_node(node)}" for node in tree.added]
     for change in tree.changed:
         for what, (old, new) in change.values.items():
-            lines.append(f"  ~ node {change.name} {what}: {old!r} -> {new!r}")
+            shown = _tag_changes(old, new) if what == "tag" else [(what, old, new)]
+            lines += [f"  ~ node {change.name} {w}: {a!r} -> {b!r}" for w, a, b in shown]
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
                         for slots in (change.old_slots, change.slots))
@@ -114,6 +116,26 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines += [f"  - link {a}.{b} -> {c}.{d}" for a, b, c, d in tree.unlinked]
     lines += [f"  + link {plan.describe_link(link)}" for link in tree.linked]
     return lines
+
+
+def _tag_changes(old: str | None, new: str | None) -> list[tuple[str, object, object]]:
+    """A TAG change in words: the preview mark as `preview: False -> True`, the rest as it is."""
+    records = [_record(old), _record(new)]
+    if None in records:                                  # not JSON objects: shown raw
+        return [("tag", old, new)]
+    marks = [bool(r.pop("preview", False)) for r in records]
+    found = [("preview", *marks)] if marks[0] != marks[1] else []
+    if records[0] != records[1] or not found:
+        found.append(("tag", old, new))
+    return found
+
+
+def _record(text: str | None) -> dict | None:
+    try:
+        record = {} if text is None else json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 # --- comparing ---------------------------------------------------------------------------------

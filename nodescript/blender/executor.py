@@ -417,7 +417,7 @@ def _create_node(nodes, pn: plan.Node):
     if pn.slots is not None:
         _write_slots(node, pn.slots)
     _write_inputs(node, pn.inputs)
-    if pn.tag is not None:
+    if pn.tag_text is not None:
         node[plan.TAG] = pn.tag_text
     return node
 

@@ -8,7 +8,8 @@ for node properties and unlinked inputs, nodescript's own defaults for File Outp
 
 Nodes the apply side built to emulate a kind this version lacks carry a JSON tag
 (`node["nodescript"]`, see nodescript.blender.plan.TAG) and fold back into one vocabulary node:
-5.0's Math chain into MapValue, 5.0's Group Output into Composite. What the language cannot say
+5.0's Math chain into MapValue, 5.0's Group Output into Composite. The same property keeps
+`preview=true` (a mark Blender has no place for) on any node. What the language cannot say
 (per-input own formats, colour-ramp stops, ...) is listed in `# export:` comments at the
 top, so a reader knows what the text leaves out.
 
@@ -505,6 +506,8 @@ class _TreeExporter:
                 unit.args.append(f"parent={self.unit_of[frame.name].name}")
             if unit.nodes[0].mute:
                 unit.args.append("mute=true")
+            if _preview(unit.nodes[0]):
+                unit.args.append("preview=true")
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
@@ -1010,6 +1013,18 @@ def _input_setting_name(sockets: tuple[SocketSpec, ...], index: int, properties:
 
 
 def _tag(node) -> dict | None:
+    """The node's emulation record (TAG with "kind" and "node"), or None."""
+    tag = _record(node)
+    return tag if tag is not None and "kind" in tag and "node" in tag else None
+
+
+def _preview(node) -> bool:
+    """Marked `preview=true` by apply (the TAG property's "preview")."""
+    record = _record(node)
+    return record is not None and record.get("preview") is True
+
+
+def _record(node) -> dict | None:
     raw = node.get(TAG) if hasattr(node, "get") else None
     if raw is None:
         return None
@@ -1017,7 +1032,7 @@ def _tag(node) -> dict | None:
         tag = json.loads(raw) if isinstance(raw, str) else raw.to_dict()
     except (ValueError, AttributeError):
         return None
-    return tag if isinstance(tag, dict) and "kind" in tag and "node" in tag else None
+    return tag if isinstance(tag, dict) else None
 
 
 # --- values -----------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ class Lowering:
             for pn in expansions[n.name].nodes:
                 pn.parent = str(n.args["parent"]) if "parent" in n.args else None
                 pn.mute = bool(n.args.get("mute", False))
+                pn.preview = bool(n.args.get("preview", False))
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-# Custom property on nodes that emulate something the version lacks (5.0 MapValue's Math nodes,
-# 5.0 Composite's Group Output): JSON {"kind", "node", "role", "args"} for the exporter.
+# Custom property (a JSON object) on nodes that carry something Blender has no place for, read
+# back by the exporter: on nodes that emulate something the version lacks (5.0 MapValue's Math
+# nodes, 5.0 Composite's Group Output) {"kind", "node", "role", "args"}; on nodes marked
+# `preview=true` (any node) "preview": true. A node with neither has no such property.
 TAG = "nodescript"
 
 
@@ -61,6 +63,7 @@ class Node:
     label: str = ""
     parent: str | None = None
     mute: bool = False
+    preview: bool = False            # nodescript's own mark, kept in the TAG property
     # RNA path under the node -> value, set in this order ("format.file_format" before
     # "format.color_depth"). Pointers are given by datablock name.
     properties: dict[str, object] = field(default_factory=dict)
@@ -70,7 +73,9 @@ class Node:
 
     @property
     def tag_text(self) -> str | None:
-        return None if self.tag is None else json.dumps(self.tag, sort_keys=True)
+        """The TAG property's value: the emulation record and the preview mark, or None."""
+        record = {**(self.tag or {}), **({"preview": True} if self.preview else {})}
+        return json.dumps(record, sort_keys=True) if record else None
 
 
 @dataclass
@@ -136,12 +141,14 @@ def describe_node(node: Node) -> str:
         words.append(f"parent={node.parent!r}")
     if node.mute:
         words.append("muted")
+    if node.preview:
+        words.append("preview")
     words += [f"{k}={v!r}" for k, v in node.properties.items()]
     words += [f"inputs[{k!r}]={v!r}" for k, v in node.inputs.items()]
     if node.slots is not None:
         words.append("slots=[" + ", ".join(describe_slot(s) for s in node.slots) + "]")
     if node.tag is not None:
-        words.append(f"tag={node.tag_text}")
+        words.append(f"tag={json.dumps(node.tag, sort_keys=True)}")
     return " ".join(words).replace("-0,", "0,").replace("-0)", "0)")
 
 

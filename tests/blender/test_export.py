@@ -610,8 +610,8 @@ def test_export_reads_the_emulation_tags():
 
 def ir_summary(text: str, path: str = "graph.nodes"):
     """What a graph builds in this version: node kinds with every setting (defaults filled in),
-    links by socket identifier, and scene settings. Labels count; `preview` does not (it is
-    for lint, not Blender)."""
+    links by socket identifier, and scene settings. Labels and `preview` count (apply keeps
+    the mark in the node's `nodescript` property)."""
     graph = load_graph(path, text).graph
     nodes = {}
     for node in graph.nodes.values():
@@ -621,8 +621,8 @@ def ir_summary(text: str, path: str = "graph.nodes"):
         inputs = {s.identifier: s.default for s in spec.inputs} if spec else {}
         props.update(binding.properties)
         inputs.update(binding.inputs)
-        nodes[node.name] = (node.kind, node.group, node.args.get("label"), _rounded(props),
-                            _rounded(inputs))
+        nodes[node.name] = (node.kind, node.group, node.args.get("label"), node.is_preview,
+                            _rounded(props), _rounded(inputs))
     links = sorted((link.from_node, link.bindings[V][0].identifier, link.to_node,
                     link.bindings[V][1].identifier) for link in graph.links)
     return nodes, links, {s.key: s.value for s in graph.scene}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -182,3 +183,40 @@ def test_lowering_names_file_output_like_the_resolver_without_importing_it():
             "assert 'nodescript.resolve' not in sys.modules and 'lark' not in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- preview=true: kept in the TAG property, on any node ------------------------------------
+
+def test_preview_is_kept_in_the_tag_and_only_where_marked():
+    graph = compiled("rl = RenderLayers()\n"
+                     "rl.Depth -> MapValue(size=0.1, preview=true) as mv -> Viewer(preview=true) as v\n"
+                     'rl.Depth -> FileOutput(path="//d/", preview=true) as fo\n'
+                     'rl.Image -> FileOutput(path="//i/") as plain\n')
+    for version in VERSIONS:
+        tree = lower(graph, version).tree
+        assert tree.node("v").preview and tree.node("fo").preview
+        assert json.loads(tree.node("v").tag_text) == {"preview": True}
+        assert tree.node("v").tag is None                 # not an emulation
+        for name in ("rl", "plain"):                      # unmarked: nothing new stored
+            assert not tree.node(name).preview and tree.node(name).tag_text is None
+        marked = [n for n in tree.nodes if n.name == "mv" or n.name.startswith("mv.")]
+        assert marked and all(n.preview for n in marked)
+    for node in lower(graph, "5.0").tree.nodes:           # MapValue's Math nodes: both records
+        if node.name.startswith("mv."):
+            assert json.loads(node.tag_text) == {**node.tag, "preview": True}
+
+
+def test_check_shows_a_preview_mark_switched_as_old_to_new():
+    from nodescript.blender import diff
+
+    def shown(old, new):
+        change = diff.NodeChange("v", {"tag": (old, new)})
+        return diff.Changes([diff.TreeChanges("t", changed=[change])], [], []).describe()[1:]
+
+    assert shown(None, '{"preview": true}') == ["  ~ node v preview: False -> True"]
+    assert shown('{"preview": true}', None) == ["  ~ node v preview: True -> False"]
+    emulation = '{"kind": "MapValue", "node": "mv", "role": "size", "args": {}}'
+    marked = emulation[:-1] + ', "preview": true}'
+    assert shown(emulation, marked) == ["  ~ node v preview: False -> True"]
+    assert shown(None, emulation) == [f"  ~ node v tag: None -> {emulation!r}"]
+    assert shown("not json", None) == ["  ~ node v tag: 'not json' -> None"]
