@@ -54,6 +54,9 @@ class Lowering50(Lowering45):
         if group is not None:
             raise LoweringError(f"Composite `{node.name}` cannot be inside a group in Blender "
                                 f"{self.VERSION}: its output is the compositor's Group Output")
+        if node.args.get("mute"):
+            raise LoweringError(f"Composite `{node.name}` cannot be muted in Blender {self.VERSION}, "
+                                "where Composite is the tree's Group Output")
         if binding.properties or binding.inputs:
             given = ", ".join([*binding.properties, *binding.inputs])
             raise LoweringError(f"Composite `{node.name}`: {given} cannot be expressed in Blender "

@@ -48,6 +48,7 @@ class NodeSpec:
     properties: dict[str, PropSpec]
     # {"by": [enum setting, ...], "cases": {"V1 V2": {"inputs": [shown identifiers], ...}}}
     availability: dict | None = None
+    mutable: bool = True  # False: Blender refuses `node.mute = True` (5.0's Viewer)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _node_spec(idname: str, data: dict) -> NodeSpec:
     return NodeSpec(idname, data.get("ui_name", idname),
                     tuple(_socket_spec(s) for s in data.get("inputs", ())),
                     tuple(_socket_spec(s) for s in data.get("outputs", ())), props,
-                    data.get("availability"))
+                    data.get("availability"), data.get("mutable", True))
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -323,7 +323,17 @@ def _describe_node(node, in_menu: frozenset[str]) -> dict:
     availability = _availability(node)
     if availability:
         entry["availability"] = availability
+    if not _mutable(node):
+        entry["mutable"] = False
     return entry
+
+
+def _mutable(node) -> bool:
+    """Whether Blender lets the node be muted (5.0 silently refuses for its Viewer)."""
+    node.mute = True
+    muted = node.mute
+    node.mute = False
+    return muted
 
 
 # --- which sockets a node shows, per setting ----------------------------------------------------

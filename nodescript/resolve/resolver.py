@@ -254,8 +254,18 @@ class _GraphBuilder:
                 self.r.error(codes.BAD_VALUE, "label takes a string", arg.value.span)
             elif arg.name in ("preview", "mute") and not isinstance(arg.value, ast.Bool):
                 self.r.error(codes.BAD_VALUE, f"{arg.name} takes true or false", arg.value.span)
+            elif arg.name == "mute" and arg.value.value:
+                self._check_mutable(node, arg)
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)
+
+    def _check_mutable(self, node: ir.Node, arg: ast.Arg) -> None:
+        if node.group:
+            return
+        refused = [v for v in self.graph.targets if not vocabulary.spec_for(node.kind, v)[0].mutable]
+        if refused:
+            self.r.error(codes.NOT_IN_TARGET, f"Blender {', '.join(refused)} cannot mute a "
+                         f"{node.kind}", arg.span, "drop mute=true, or remove the node")
 
     def _parent(self, node: ir.Node, call: ast.NodeCall) -> None:
         for arg in call.args:

@@ -35,3 +35,17 @@ def test_mute_is_applied_checked_and_exported(make_scene, cli, graph, open_file)
     assert drift.code == 1 and "mute" in drift.out + drift.err
     assert cli("apply", scene_file, graph_file).code == 0
     assert compositor(open_file(scene_file)).nodes["soft"].mute is True
+
+
+def test_a_viewer_is_muted_where_blender_can_mute_it(make_scene, cli, graph, open_file):
+    # 5.0 refuses `viewer.mute = True`; the catalogue says so and the resolver stops it (NS111).
+    scene_file = make_scene()
+    before = scene_file.read_bytes()
+    ran = cli("apply", scene_file, graph('target "%s"\nrl = RenderLayers()\n'
+                                         "rl.Image -> Viewer(mute=true) as view\n" % V))
+    if V == "5.0":
+        assert ran.code != 0 and "NS111" in ran.out + ran.err
+        assert scene_file.read_bytes() == before
+    else:
+        assert ran.code == 0
+        assert compositor(open_file(scene_file)).nodes["view"].mute is True

@@ -237,3 +237,11 @@ def test_parent_names_a_frame_of_the_same_graph():
               ("NS104", 4, "parent takes the name of a Frame node"),
               ("NS110", 6, "frames hold each other in a loop through `f1`")]
     assert errors("box = Frame()\nb = Blur(parent=boxx)")[0][4] == "did you mean `box`?"
+
+
+def test_a_node_blender_cannot_mute_is_an_error_for_that_target():
+    # 5.0 refuses `viewer.mute = True` (the catalogue records it); 4.2 and 4.5 mute it.
+    code, line, col, message, _ = only_error("rl = RenderLayers()\nrl.Image -> Viewer(mute=true)")
+    assert (code, line, col) == ("NS111", 2, 20) and "5.0 cannot mute a Viewer" in message
+    assert errors('target "4.2".."4.5"\nrl = RenderLayers()\nrl.Image -> Viewer(mute=true)') == []
+    assert errors("rl = RenderLayers()\nrl.Image -> Viewer(mute=false)") == []
