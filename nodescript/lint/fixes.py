@@ -11,7 +11,8 @@ Fixable rules (see each rule's "Fix safety"):
 
 The source is edited through the parser's spans (only the arguments that change are touched,
 comments stay), then formatted with `nodescript.fmt.format_source`, and written atomically, only
-when something changed. Outputs marked `preview=true`, rules the configuration disables, lines
+when something changed. An input with its own format (`out.depth(format=png)`) is fixed in
+its own settings. Outputs marked `preview=true`, rules the configuration disables, lines
 with `# nodescript: ignore[...]` for the code and nodes defined in included files are left alone.
 """
 
@@ -64,9 +65,10 @@ def fix_source(source: str, path: str, config: Config | None = None) -> tuple[st
             node = problem.node
             if problem.edits is None or node is None or node.is_preview:
                 continue
-            if node.span.file != path or _suppressed(lines, problem.span, code):
+            where = problem.fix_at or node.span       # the node's settings or an input's own
+            if where.file != path or _suppressed(lines, problem.span, code):
                 continue
-            edits_by_node.setdefault(node.span, {}).update(problem.edits)
+            edits_by_node.setdefault(where, {}).update(problem.edits)
             fixed.add((code, problem.key))
     if not edits_by_node:
         return source, 0
@@ -97,13 +99,15 @@ def _suppressed(lines: list[str], span: Span, code: str) -> bool:
 
 # --- editing the text through spans -----------------------------------------------------------
 
-def _calls(statements) -> list[ast.NodeCall]:
+def _calls(statements) -> list[ast.NodeCall | ast.Endpoint]:
+    """Everything with settings in parentheses: node calls, and inputs given their own format."""
     found = []
     for stmt in statements:
         if isinstance(stmt, ast.NodeStmt):
             found.append(stmt.call)
         elif isinstance(stmt, ast.Chain):
-            found.extend(e.call for e in stmt.elements if isinstance(e, ast.InlineNode))
+            found.extend(e.call if isinstance(e, ast.InlineNode) else e for e in stmt.elements
+                         if isinstance(e, ast.InlineNode) or e.args is not None)
         elif isinstance(stmt, ast.GroupDef):
             found.extend(_calls(stmt.body))
     return found

@@ -87,6 +87,18 @@ def test_an_own_half_float_format_is_found_on_a_colour_input():
     assert [d.span.line for d in result.diagnostics if d.code == "NS302"] == [6]
 
 
-def test_fix_leaves_an_own_format_to_the_user():
-    source = HEAD + "rl.Depth -> out.depth(format=png, depth=16)\n"
-    assert fix_source(source, "g.nodes") == (source, 0)
+def test_fix_rewrites_the_input_own_format_and_leaves_the_node_alone():
+    source = HEAD.replace("format=exr, depth=32, codec=zip", "format=png, depth=8") + \
+        "rl.Depth -> out.depth(format=png, depth=16, compression=90)  # keep me\n" + \
+        "rl.Image -> out.beauty\n"
+    fixed, count = fix_source(source, "g.nodes")
+    assert count == 1
+    lines = fixed.splitlines()
+    assert "rl.Depth -> out.depth(format=exr, depth=32, codec=zip)  # keep me" in lines
+    assert 'out = FileOutput(path="//out/", format=png, depth=8)' in lines   # the beauty stays PNG
+
+
+def test_fix_turns_an_own_half_float_into_full_float():
+    source = HEAD + "cc = CombineColor()\nrl.Depth -> cc.Red\ncc -> out.depth(depth=16)\n"
+    fixed, count = fix_source(source, "g.nodes")
+    assert count == 1 and fixed.splitlines()[-1] == "cc -> out.depth(depth=32)"

@@ -142,6 +142,7 @@ class Problem:
     help: str | None = None
     node: ir.Node | None = None          # the File Output a fix edits
     edits: dict[str, str | None] | None = None     # argument -> new value (None removes it)
+    fix_at: Span | None = None           # the settings the edits go to: the node's or an input's
 
 
 @dataclass
@@ -321,7 +322,7 @@ def _is_half(slot: df.SlotFlow) -> bool:
 
 
 def _fix_edits(flow: df.Flow, slot: df.SlotFlow, code: str) -> dict[str, str | None] | None:
-    if slot.preview or _own_format(slot) is not None:     # --fix edits node settings only
+    if slot.preview:
         return None
     fmt = _format(slot)
     if code == "NS302":
@@ -332,8 +333,9 @@ def _fix_edits(flow: df.Flow, slot: df.SlotFlow, code: str) -> dict[str, str | N
     if code == "NS303":
         return {"codec": "zip"}
     if code == "NS301":
-        # Only a File Output that writes nothing but data: others would change the beauty too.
-        if not flow.all_data(slot.node.name):
+        # Only a File Output that writes nothing but data (or an input with its own format):
+        # others would change the beauty too.
+        if _own_format(slot) is None and not flow.all_data(slot.node.name):
             return None
         edits = {"format": "exr", "depth": "32", "codec": "zip", "quality": None,
                  "compression": None}
@@ -376,7 +378,7 @@ def check_integer(a: Analysis):
                      "own FileOutput(format=exr, depth=32, codec=zip)")
         yield Problem("NS301", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{_reaches(slot)} as {what}: {loss}", _slot_span(slot), severity, help_,
-                      slot.node, edits)
+                      slot.node, edits, _slot_span(slot))
 
 
 def check_half(a: Analysis):
@@ -393,7 +395,7 @@ def check_half(a: Analysis):
                       f"{_reaches(slot)}{layers} {how} at depth 16, so it is written as half "
                       f"float: {_half_loss(a, flow, slot)}", _slot_span(slot), severity,
                       "write depth=32 (colour inputs of a 16-bit EXR are stored as half floats)",
-                      slot.node, _fix_edits(flow, slot, "NS302"))
+                      slot.node, _fix_edits(flow, slot, "NS302"), _slot_span(slot))
 
 
 def _channels(slot: df.SlotFlow) -> list[str]:
@@ -444,7 +446,7 @@ def check_codec(a: Analysis):
         yield Problem("NS303", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{_reaches(slot)} with the lossy {codec} codec. {detail}", _slot_span(slot),
                       severity, "write codec=zip (lossless; piz, zips, rle and none are too)",
-                      slot.node, _fix_edits(flow, slot, "NS303"))
+                      slot.node, _fix_edits(flow, slot, "NS303"), _slot_span(slot))
 
 
 def _clamp(flow: df.Flow, node: ir.Node):
@@ -807,7 +809,8 @@ def data_in_integer_format(ctx: LintContext):
     `--fix` rewrites the File Output to `format=exr, depth=32, codec=zip` and drops settings that
     do not apply to EXR (`quality`, `compression`, an unsupported `color_mode`). The files get a
     new extension and format, which downstream tools must expect. Only File Outputs whose every
-    input is data are changed, never ones marked `preview=true`.
+    input is data are changed (and inputs with their own format, `out.depth(format=png)`, whose
+    own settings are rewritten), never ones marked `preview=true`.
     """
     return findings(ctx, "NS301")
 
