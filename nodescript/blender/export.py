@@ -32,6 +32,7 @@ import click
 from nodescript import catalog, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import NodeSpec, SocketSpec
+from nodescript.resolve.file_output import BLENDER_COMPRESSION, BLENDER_QUALITY
 from nodescript.scene_settings import ENGINES, VIEW_TRANSFORMS
 
 
@@ -80,7 +81,6 @@ ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECT
 # Words the grammar reserves: a node named like this would not parse.
 RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
 FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
-BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15     # ImageFormatSettings' RNA defaults
 OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
               "file); not exported")
 RAW_SLOT = "has save_as_render off, which Blender 4.2 sets per input only; not exported"

@@ -38,6 +38,9 @@ ARGS = {
 DEFAULTS = {"file_format": "OPEN_EXR", "color_depth": "32", "exr_codec": "ZIP", "color_mode": "RGB",
             "directory": "//render/", "file_name": ""}
 FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")
+# ImageFormatSettings' RNA defaults. A new input's own format starts as a copy of the node's, so
+# an own format always sets these too: it never depends on the node's.
+BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15
 
 
 # What an input's own format takes: `out.preview(format=png, depth=8)`.
@@ -76,8 +79,10 @@ def resolve_input_format(endpoint: ast.Endpoint, node: ir.Node, slot: str, versi
         resolver.error(codes.BAD_VALUE, "one input cannot be a multilayer EXR", given["file_format"].span,
                        "link it into a FileOutput(format=exr-multilayer) of its own")
         return
-    fmt = {k: settings[k] for k in FORMAT_KEYS if k in settings}
-    binding.properties.setdefault("input_formats", {})[slot] = fmt
+    fmt = {"quality": BLENDER_QUALITY, "compression": BLENDER_COMPRESSION}
+    fmt.update((k, settings[k]) for k in FORMAT_KEYS if k in settings)
+    binding.properties.setdefault("input_formats", {})[slot] = {k: fmt[k] for k in FORMAT_KEYS
+                                                                 if k in fmt}
 
 
 def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:

@@ -124,3 +124,15 @@ def test_a_render_writes_each_input_in_its_own_format(make_scene, cli, graph, tm
         header = f.read(26)
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert header[24] == 16 and header[25] == 6         # 16 bits per channel, RGBA
+
+
+def test_an_own_format_does_not_take_the_node_quality(make_scene, cli, graph, open_file, tmp_path):
+    # Blender starts a new input's format as a copy of the node's: apply sets every own setting.
+    text = GRAPH.replace("format=exr, depth=32, codec=zip)", "format=jpeg, depth=8, quality=60)") \
+        .replace("rl.Depth -> out.depth\n", "").replace("depth=16, color_mode=rgba", "depth=8")
+    scene_file = make_scene()
+    assert cli("apply", scene_file, graph(text)).code == 0
+    node = compositor(open_file(scene_file)).nodes["out"]
+    assert (node.format.quality, own(node, 0).format.quality) == (60, 90)
+    assert own(node, 0).format.compression == 15
+    assert nodes_part(export_scene(bpy.context.scene, version=V)) == nodes_part(format_source(text))

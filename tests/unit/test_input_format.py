@@ -30,8 +30,10 @@ def test_the_input_format_is_bound_per_version_with_the_node_format_defaults():
     graph = resolve("rl.Image -> out.preview(format=png)\nrl.Depth -> out.depth\n").graph
     for version in graph.targets:
         props = graph.nodes["out"].bindings[version].properties
+        # quality and compression too: Blender starts a new input's format as the node's copy.
         assert props["input_formats"] == {"preview": {"file_format": "PNG", "color_depth": "16",
-                                                      "color_mode": "RGB"}}
+                                                      "color_mode": "RGB", "quality": 90,
+                                                      "compression": 15}}
         assert props["format"]["file_format"] == "OPEN_EXR"
 
 
@@ -39,7 +41,7 @@ def test_empty_parentheses_mean_an_own_format_with_every_default():
     graph = resolve('rl.Depth -> out."my depth"()\n').graph
     own = graph.nodes["out"].bindings["5.0"].properties["input_formats"]["my depth"]
     assert own == {"file_format": "OPEN_EXR", "color_depth": "32", "exr_codec": "ZIP",
-                   "color_mode": "RGB"}
+                   "color_mode": "RGB", "quality": 90, "compression": 15}
 
 
 def test_format_writes_the_settings_after_the_socket_canonically():
