@@ -151,6 +151,7 @@ def _read_slots(node, wanted: tuple[plan.FileSlot, ...] | None) -> tuple[plan.Fi
     if node.bl_idname != "CompositorNodeOutputFile":
         return None
     keys = {s.name: tuple(k for k, _ in s.format) for s in wanted or () if s.format is not None}
+    per_input = {s.name for s in wanted or () if s.save_as_render is not None}     # 4.2
 
     def own(slot, name: str, on: bool):
         return tuple((k, _read_path(slot, k)) for k in keys.get(name, OWN_FORMAT_SHOWN)) if on else None
@@ -160,7 +161,9 @@ def _read_slots(node, wanted: tuple[plan.FileSlot, ...] | None) -> tuple[plan.Fi
                                    format=own(i, i.name, i.override_node_format))
                      for i in node.file_output_items)
     return tuple(plan.FileSlot(layer.name, path=slot.path,
-                               format=own(slot, layer.name, not slot.use_node_format))
+                               format=own(slot, layer.name, not slot.use_node_format),
+                               save_as_render=slot.save_as_render if layer.name in per_input
+                               else None)
                  for slot, layer in zip(node.file_slots, node.layer_slots))
 
 
@@ -515,6 +518,8 @@ def _write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
     for i, slot in enumerate(slots):
         node.file_slots.new(slot.path)
         node.layer_slots[i].name = slot.name
+        if slot.save_as_render is not None:
+            node.file_slots[i].save_as_render = slot.save_as_render
         if slot.format is not None:
             node.file_slots[i].use_node_format = False
             _write_own_format(node, node.file_slots[i], slot)

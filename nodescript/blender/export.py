@@ -83,7 +83,8 @@ RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", 
 FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
               "file); not exported")
-RAW_SLOT = "has save_as_render off, which Blender 4.2 sets per input only; not exported"
+RAW_SLOT = ("has save_as_render off while other inputs on the node's format have it on; "
+            "nodescript gives them one value (Blender 4.2 keeps it per input); exported as on")
 # 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).
 MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
                    "min": ("min", "use_min"), "max": ("max", "use_max")}
@@ -841,7 +842,7 @@ class _FileOutputReader:
         if file_name != _language().file_defaults["file_name"]:
             args.append(f"file_name={_string(file_name)}")
         args += self.format_args()
-        if self.x.version != "4.2" and not self.node.save_as_render:
+        if not self.save_as_render():
             args.append("save_as_render=false")
         self.unlinked_notes()
         return args + _label_arg(self.node.label)
@@ -863,9 +864,19 @@ class _FileOutputReader:
         # Layer names edited apart from the paths: the paths name the files, so they win.
         self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
         self.own_formats(slots, [not slot.use_node_format for slot in slots])
-        if self.x.version == "4.2":
-            self.note_slots([not slot.save_as_render for slot in slots], RAW_SLOT)
+        if self.x.version == "4.2" and len({s.save_as_render for s in slots if s.use_node_format}) > 1:
+            self.note_slots([s.use_node_format and not s.save_as_render for s in slots], RAW_SLOT)
         return base, prefix or ""
+
+    def save_as_render(self) -> bool:
+        """The node's; 4.2 has it per input only: off when every input on the node's format has
+        it off (apply sets the node's value on each)."""
+        if hasattr(self.node, "save_as_render"):
+            return self.node.save_as_render
+        if self.fmt.file_format == "OPEN_EXR_MULTILAYER":
+            return True
+        flags = [s.save_as_render for s in self.node.file_slots if s.use_node_format]
+        return not flags or any(flags)
 
     def note_slots(self, flags: list[bool], what: str) -> None:
         for name, flag in zip(self.unit.slots, flags):
@@ -883,7 +894,8 @@ class _FileOutputReader:
                 self.note_slots([i == index for i in range(len(owners))], OWN_FORMAT)
                 continue
             per = self.x.catalog.image_format.get("per_format", {}).get(fmt.file_format, {})
-            self.unit.own_formats[index] = f"({', '.join(_format_args(fmt, per))})"
+            args = _format_args(fmt, per) + ([] if owner.save_as_render else ["save_as_render=false"])
+            self.unit.own_formats[index] = f"({', '.join(args)})"
 
     def format_args(self) -> list[str]:
         return _format_args(self.fmt, self.per_format)

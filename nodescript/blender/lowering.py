@@ -161,7 +161,9 @@ class Lowering:
     def own_format(self, props: dict, name: str) -> tuple[tuple[str, object], ...] | None:
         """An input's own format (`out.preview(format=png)`) as RNA paths under its slot."""
         fmt = props.get("input_formats", {}).get(name)
-        return None if fmt is None else tuple(self.format_properties(fmt).items())
+        if fmt is None:
+            return None
+        return (*self.format_properties(fmt).items(), ("save_as_render", fmt["save_as_render"]))
 
     def file_slot(self, name: str, type_: str, props: dict, multilayer: bool,
                   own_format: tuple | None) -> plan.FileSlot:

@@ -46,6 +46,9 @@ class FileSlot:
     # The input's own format, not the node's (4.x use_node_format off, 5.0 override_node_format
     # on): RNA paths under the slot -> value, in the order they are set. None: the node's format.
     format: tuple[tuple[str, object], ...] | None = None
+    # 4.2 only: the input's save_as_render when it uses the node's format (4.2 has no node-level
+    # one; 4.5 and 5.0 read the node's). None: not set per input.
+    save_as_render: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def describe_node(node: Node) -> str:
 
 def describe_slot(slot: FileSlot) -> str:
     extra = slot.path if slot.socket_type is None else slot.socket_type
+    if slot.save_as_render is False:
+        extra += " raw"
     if slot.format is None:
         return f"{slot.name!r}:{extra}"
     own = " ".join(str(v).lower() for k, v in slot.format if k != "format.media_type")

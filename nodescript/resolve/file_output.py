@@ -44,7 +44,7 @@ BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15
 
 
 # What an input's own format takes: `out.preview(format=png, depth=8)`.
-INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression")
+INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression", "save_as_render")
 MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
@@ -54,11 +54,7 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
-    if "save_as_render" in settings:
-        if "save_as_render" not in catalog.load(version).file_output.get("properties", []) \
-                and version != "5.0":
-            resolver.error(codes.NOT_IN_TARGET, f"FileOutput `save_as_render` is not available in "
-                           f"Blender {version}", given["save_as_render"].span)
+    if "save_as_render" in settings:    # 4.2 has it per input only: its lowering sets each
         props["save_as_render"] = settings["save_as_render"]
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
 
@@ -81,8 +77,9 @@ def resolve_input_format(endpoint: ast.Endpoint, node: ir.Node, slot: str, versi
         return
     fmt = {"quality": BLENDER_QUALITY, "compression": BLENDER_COMPRESSION}
     fmt.update((k, settings[k]) for k in FORMAT_KEYS if k in settings)
-    binding.properties.setdefault("input_formats", {})[slot] = {k: fmt[k] for k in FORMAT_KEYS
-                                                                 if k in fmt}
+    own = {k: fmt[k] for k in FORMAT_KEYS if k in fmt}
+    own["save_as_render"] = settings.get("save_as_render", True)     # Blender's, not the node's
+    binding.properties.setdefault("input_formats", {})[slot] = own
 
 
 def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:

@@ -136,3 +136,59 @@ def test_an_own_format_does_not_take_the_node_quality(make_scene, cli, graph, op
     assert (node.format.quality, own(node, 0).format.quality) == (60, 90)
     assert own(node, 0).format.compression == 15
     assert nodes_part(export_scene(bpy.context.scene, version=V)) == nodes_part(format_source(text))
+
+
+RAW = """\
+scene {
+    view_transform = agx
+}
+
+rl = RenderLayers()
+out = FileOutput(path="//out/", format=png, depth=8, save_as_render=false)
+
+rl.Image -> out.beauty
+rl.Image -> out.graded(format=png, depth=8)
+"""
+
+
+def save_as_render_flags(node) -> tuple[bool, bool]:
+    """(the node-format input's flag as Blender applies it, the own-format input's flag)."""
+    if hasattr(node, "file_output_items"):
+        return node.save_as_render, node.file_output_items[1].save_as_render
+    if hasattr(node, "save_as_render"):                 # 4.5: the node's, unless own format
+        return node.save_as_render, node.file_slots[1].save_as_render
+    return node.file_slots[0].save_as_render, node.file_slots[1].save_as_render
+
+
+def test_save_as_render_is_kept_in_every_version(make_scene, cli, graph, open_file):
+    # 4.2 has it per input only (and applies each input's: measured); 4.5 and 5.0 apply the
+    # node's, or an input's own when it has its own format.
+    scene_file, graph_file = make_scene(), graph(RAW)
+    assert cli("apply", scene_file, graph_file).code == 0
+    node = compositor(open_file(scene_file)).nodes["out"]
+    assert save_as_render_flags(node) == (False, True)
+    assert nodes_part(export_scene(bpy.context.scene, version=V)) == nodes_part(format_source(RAW))
+    assert cli("apply", scene_file, graph_file, "--check").code == 0
+
+    if V == "4.2":                                      # switched back on for one input
+        compositor(open_file(scene_file)).nodes["out"].file_slots[0].save_as_render = True
+        bpy.ops.wm.save_mainfile()
+        drift = cli("apply", scene_file, graph_file, "--check")
+        assert drift.code == 1 and "'beauty':beauty raw" in drift.out
+        assert cli("apply", scene_file, graph_file).code == 0
+        assert cli("apply", scene_file, graph_file, "--check").code == 0
+
+
+def test_save_as_render_changes_what_is_written(make_scene, cli, graph, tmp_path):
+    import numpy as np
+    scene_file, graph_file = make_scene(), graph(RAW)
+    out = tmp_path / "render"
+    ran = cli("render", scene_file, graph_file, "--out", out)
+    assert ran.code == 0, ran.out + ran.err
+    pixels = {}
+    for name in ("beauty", "graded"):
+        (path,) = out.rglob(f"{name}*.png")
+        image = bpy.data.images.load(str(path))
+        pixels[name] = np.array(image.pixels[:])
+    # AgX is applied to the graded input only: the raw one is sRGB-encoded, not tone-mapped.
+    assert np.abs(pixels["beauty"] - pixels["graded"]).max() > 2 / 255

@@ -33,7 +33,7 @@ def test_the_input_format_is_bound_per_version_with_the_node_format_defaults():
         # quality and compression too: Blender starts a new input's format as the node's copy.
         assert props["input_formats"] == {"preview": {"file_format": "PNG", "color_depth": "16",
                                                       "color_mode": "RGB", "quality": 90,
-                                                      "compression": 15}}
+                                                      "compression": 15, "save_as_render": True}}
         assert props["format"]["file_format"] == "OPEN_EXR"
 
 
@@ -41,7 +41,8 @@ def test_empty_parentheses_mean_an_own_format_with_every_default():
     graph = resolve('rl.Depth -> out."my depth"()\n').graph
     own = graph.nodes["out"].bindings["5.0"].properties["input_formats"]["my depth"]
     assert own == {"file_format": "OPEN_EXR", "color_depth": "32", "exr_codec": "ZIP",
-                   "color_mode": "RGB", "quality": 90, "compression": 15}
+                   "color_mode": "RGB", "quality": 90, "compression": 15,
+                   "save_as_render": True}
 
 
 def test_format_writes_the_settings_after_the_socket_canonically():

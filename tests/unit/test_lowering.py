@@ -150,7 +150,7 @@ def test_file_output_names_files_alike_in_every_version():
                      'rl.Depth -> FileOutput(path="//o/", file_name="f_", format=exr) as fo\n')
     props = {v: lower(graph, v).tree.node("fo") for v in VERSIONS}
     assert props["4.2"].properties["base_path"] == "//o/"
-    assert props["4.2"].slots == (plan.FileSlot("Depth", path="f_Depth"),)
+    assert props["4.2"].slots == (plan.FileSlot("Depth", path="f_Depth", save_as_render=True),)
     assert props["5.0"].properties["directory"] == "//o/"
     assert props["5.0"].properties["file_name"] == "f_"
     assert props["5.0"].slots == (plan.FileSlot("Depth", socket_type="FLOAT"),)

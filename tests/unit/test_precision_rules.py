@@ -478,9 +478,8 @@ def test_ns306_colour_socket_into_png():
     assert one(diags, "NS301")
 
 
-def test_ns306_srgb_encoding_without_save_as_render_in_45_and_50():
+def test_ns306_srgb_encoding_without_save_as_render_in_every_version():
     diags = lint("""
-        target "4.5".."5.0"
         scene { passes = [depth], dither = 0 }
         rl = RenderLayers()
         cc = CombineColor()

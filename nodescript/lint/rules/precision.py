@@ -590,8 +590,10 @@ def check_color_management(a: Analysis):
         if fmt.get("file_format") in FLOAT_FORMATS or slot.socket_type != "RGBA":
             continue                       # float and vector sockets are never colour-managed
         view = _view_transform(a.graph)
-        save_as_render = slot.node.bindings[slot.version].properties.get("save_as_render", True)
-        if slot.version == "4.2" or save_as_render:
+        own = _own_format(slot)
+        save_as_render = (own if own is not None else
+                          slot.node.bindings[slot.version].properties).get("save_as_render", True)
+        if save_as_render:
             if view == "Raw":
                 continue
             name = (f"the {view} view transform" if view
@@ -951,8 +953,9 @@ def color_managed_data(ctx: LintContext):
     """## What it does
     Finds data passes that reach an integer-format File Output (PNG, TIFF, ...) through a colour
     socket. Blender applies the scene's view transform to colour inputs when saving ("save as
-    render", always in 4.2, the default in 4.5 and 5.0), and in 4.5/5.0 sRGB-encodes them even
-    with `save_as_render=false`. Float and vector inputs are never colour-managed.
+    render", the default; 4.2 keeps it per input, and nodescript sets the node's `save_as_render`
+    on each), and sRGB-encodes them even with `save_as_render=false`. Float and vector inputs are
+    never colour-managed.
 
     ## Why is this bad?
     A view transform (AgX, Filmic, Standard's sRGB curve) is a non-linear tone curve: the written
