@@ -161,7 +161,7 @@ def describe_slot(slot: FileSlot) -> str:
         extra += " raw"
     if slot.format is None:
         return f"{slot.name!r}:{extra}"
-    own = " ".join(str(v).lower() for k, v in slot.format if k != "format.media_type")
+    own = " ".join(f"{k}={v!r}" for k, v in slot.format)     # as node properties are shown
     return f"{slot.name!r}:{extra} (own format: {own})"
 
 

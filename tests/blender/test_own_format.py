@@ -74,7 +74,7 @@ def test_a_changed_own_format_is_drift_and_apply_restores_it(make_scene, cli, gr
 
     drift = cli("apply", scene_file, graph_file, "--check")
     assert drift.code == 1
-    assert "own format: png 8" in drift.out and "own format: png 16" in drift.out
+    assert "format.color_depth='8'" in drift.out and "format.color_depth='16'" in drift.out
     assert cli("apply", scene_file, graph_file).code == 0
     node = compositor(open_file(scene_file)).nodes["out"]
     assert inputs_of(node)[1] == ("preview", True, "PNG", "16")

@@ -48,7 +48,7 @@ def test_an_input_with_its_own_format_is_drift_and_apply_resets_it(make_scene, c
 
     drift = cli("apply", scene_file, graph_file, "--check")
     assert drift.code == 1
-    assert "(own format: open_exr 16)" in drift.out
+    assert "(own format: format.file_format='OPEN_EXR' format.color_depth='16')" in drift.out
 
     assert cli("apply", scene_file, graph_file).code == 0
     assert own_formats(open_file, scene_file) == [False, False]
