@@ -68,6 +68,8 @@ def _settings(node: ir.Node) -> list[str]:
         shown = [format_label(binding.properties)] if binding else []
         if "path" in node.args:
             shown.append(str(node.args["path"]))
+        for slot, own in (binding.properties.get("input_formats", {}) if binding else {}).items():
+            shown.append(f"{slot}: {format_label({'format': own})}")     # its own format
         return shown
     return [f"{k}={_short(v)}" for k, v in node.args.items() if k != "label"]
 

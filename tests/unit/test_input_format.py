@@ -105,3 +105,11 @@ def test_fix_turns_an_own_half_float_into_full_float():
     source = HEAD + "cc = CombineColor()\nrl.Depth -> cc.Red\ncc -> out.depth(depth=16)\n"
     fixed, count = fix_source(source, "g.nodes")
     assert count == 1 and fixed.splitlines()[-1] == "cc -> out.depth(depth=32)"
+
+
+def test_drawings_show_an_input_own_format():
+    from nodescript.graphviz import to_dot
+
+    graph = resolve("rl.Depth -> out.depth\nrl.Image -> out.preview(format=png, depth=8)\n").graph
+    dot = to_dot(graph)
+    assert "exr 32 zip" in dot and "preview: png 8" in dot
