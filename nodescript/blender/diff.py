@@ -106,7 +106,7 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines += [f"  + node {plan.describe_node(node)}" for node in tree.added]
     for change in tree.changed:
         for what, (old, new) in change.values.items():
-            lines.append(f"  ~ node {change.name} {what}: {old!r} -> {new!r}")
+            lines.append(f"  ~ node {change.name} {what}: {_show(old)} -> {_show(new)}")
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
                         for slots in (change.old_slots, change.slots))
@@ -114,6 +114,17 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines += [f"  - link {a}.{b} -> {c}.{d}" for a, b, c, d in tree.unlinked]
     lines += [f"  + link {plan.describe_link(link)}" for link in tree.linked]
     return lines
+
+
+def _show(value) -> str:
+    """repr, but floats inside tuples (colour-ramp stops, curve points, colours) as float32
+    reads them back: 0.9, not 0.8999999761581421."""
+    if isinstance(value, tuple):
+        inner = ", ".join(_show(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, float) and not isinstance(value, bool):
+        return f"{value:.7g}" if value == value else repr(value)
+    return repr(value)
 
 
 # --- comparing ---------------------------------------------------------------------------------
