@@ -47,15 +47,18 @@ def resolve(kind: str, spec: NodeSpec, args: list[tuple[str, ast.Arg]],
     go to `report` (the setting is then left out)."""
     given: dict[str, object] = {}
     spans: dict[str, ast.Value] = {}
+    failed: set[str] = set()
     for setting, arg in args:
         try:
             given[setting] = _convert(kind, spec, setting, arg.value)
             spans[setting] = arg.value
         except _Bad as bad:
             report(codes.BAD_VALUE, str(bad), bad.span, bad.help)
+            failed.add(setting)
         except ValueError_ as exc:
             report(codes.BAD_VALUE, str(exc), arg.value.span, exc.help)
-    if spec.mapping is not None:
+            failed.add(setting)
+    if spec.mapping is not None and not failed & {"use_clip", "clip"}:
         _check_clip(kind, spec, given, spans, report)
     return _paths(spec, given)
 

@@ -222,3 +222,9 @@ def test_plan_carries_the_paths():
         nodes = {n.name: n for n in lower(graph, version).tree.nodes}
         assert nodes["r"].properties == {"color_ramp.elements": ((0, (1, 1, 1, 1)), (1, (0, 0, 0, 1)))}
         assert nodes["g"].properties == {"mapping.curves[1].points": ((0, 1, "AUTO"), (1, 0, "AUTO"))}
+
+
+def test_a_bad_clip_rectangle_is_the_only_error():
+    # The points are not also checked against the default rectangle the bad one would replace.
+    code, _, _, message, _ = only_error("v = VectorCurves(x=[(-5, 0), (5, 1)], clip=(5, 0, -5, 1))")
+    assert code == "NS104" and "each minimum must be below its maximum" in message
