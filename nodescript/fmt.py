@@ -2,8 +2,9 @@
 
 Layout: one statement per line, node kinds in their canonical spelling, 4-space indented blocks,
 at most one blank line kept between statements, lines over MAX_WIDTH broken at `->` or between
-arguments. Comments inside a statement that is re-laid-out move to just above it; a comment at the
-end of a statement's last line stays there.
+arguments (and a list argument still too long, such as colour-ramp stops, between its items).
+Comments inside a statement that is re-laid-out move to just above it; a comment at the end of a
+statement's last line stays there.
 """
 
 from __future__ import annotations
@@ -119,8 +120,19 @@ def _node_stmt(stmt: ast.NodeStmt, indent: str) -> list[str]:
     if len(one_line) <= MAX_WIDTH:
         return [one_line]
     lines = [f"{head}{_kind(stmt.call.kind)}("]
-    lines += [f"{indent}{INDENT}{a.name}={value(a.value)}," for a in stmt.call.args]
+    for a in stmt.call.args:
+        lines += _arg_lines(a, indent + INDENT)
     return lines + [f"{indent})"]
+
+
+def _arg_lines(arg: ast.Arg, indent: str) -> list[str]:
+    """One argument of a broken-up node statement; a list too long for its line (colour-ramp
+    stops, curve points) gets one item per line."""
+    line = f"{indent}{arg.name}={value(arg.value)},"
+    if len(line) <= MAX_WIDTH or not isinstance(arg.value, ast.List) or not arg.value.items:
+        return [line]
+    return ([f"{indent}{arg.name}=["] + [f"{indent}{INDENT}{value(v)}," for v in arg.value.items]
+            + [f"{indent}],"])
 
 
 def _chain(chain: ast.Chain, indent: str) -> list[str]:

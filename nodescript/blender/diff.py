@@ -108,7 +108,7 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     for change in tree.changed:
         for what, (old, new) in change.values.items():
             shown = _tag_changes(old, new) if what == "tag" else [(what, old, new)]
-            lines += [f"  ~ node {change.name} {w}: {a!r} -> {b!r}" for w, a, b in shown]
+            lines += [f"  ~ node {change.name} {w}: {_show(a)} -> {_show(b)}" for w, a, b in shown]
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
                         for slots in (change.old_slots, change.slots))
@@ -136,6 +136,17 @@ def _record(text: str | None) -> dict | None:
     except (TypeError, ValueError):
         return None
     return record if isinstance(record, dict) else None
+
+
+def _show(value) -> str:
+    """repr, but floats inside tuples (colour-ramp stops, curve points, colours) as float32
+    reads them back: 0.9, not 0.8999999761581421."""
+    if isinstance(value, tuple):
+        inner = ", ".join(_show(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, float) and not isinstance(value, bool):
+        return f"{value:.7g}" if value == value else repr(value)
+    return repr(value)
 
 
 # --- comparing ---------------------------------------------------------------------------------

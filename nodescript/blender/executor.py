@@ -10,6 +10,7 @@ import sys
 
 import bpy
 
+from nodescript import curve_settings
 from nodescript.blender import chunked, diff, plan
 from nodescript.blender.lowering import Lowering
 
@@ -123,7 +124,7 @@ def _read_node(node, want: diff.Expected | None,
                            node.get(plan.TAG))
     if want is None:
         return state
-    state.properties = {path: _read_path(node, path) for path in want.properties}
+    state.properties = {path: _read_property(node, path) for path in want.properties}
     sockets = _sockets_by_key(node.inputs)
     state.inputs = {key: _plain(sockets[key].default_value) if key in sockets else None
                     for key in want.inputs}
@@ -172,6 +173,23 @@ def _read_interface(tree) -> tuple[plan.InterfaceSocket, ...]:
     # Blender lists outputs first; plans list inputs first. Order within each side matters.
     ordered = [i for i in items if i.in_out == "INPUT"] + [i for i in items if i.in_out == "OUTPUT"]
     return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type) for i in ordered)
+
+
+def _read_property(node, path: str):
+    """A node property by RNA path; colour-ramp stops and curve points as plain tuples."""
+    points = curve_settings.POINTS_PATH.match(path)
+    if points:
+        mapping = getattr(node, points.group(1), None)
+        index = int(points.group(2))
+        if mapping is None or index >= len(mapping.curves):
+            return None
+        return tuple((p.location[0], p.location[1], p.handle_type)
+                     for p in mapping.curves[index].points)
+    elements = curve_settings.ELEMENTS_PATH.match(path)
+    if elements:
+        ramp = getattr(node, elements.group(1), None)
+        return None if ramp is None else tuple((e.position, tuple(e.color)) for e in ramp.elements)
+    return _read_path(node, path)
 
 
 def _read_path(owner, path: str):
@@ -472,9 +490,46 @@ def _write_node_property(node, path: str, value) -> None:
     if path in POINTER_COLLECTIONS and not isinstance(value, type(None)):
         value = _datablock(POINTER_COLLECTIONS[path], value, node)
     try:
-        _write_path(node, path, value)
-    except (TypeError, ValueError, AttributeError) as exc:
+        points = curve_settings.POINTS_PATH.match(path)
+        elements = curve_settings.ELEMENTS_PATH.match(path)
+        if points:
+            _write_points(getattr(node, points.group(1)), int(points.group(2)), value)
+        elif elements:
+            _write_stops(getattr(node, elements.group(1)), value)
+        else:
+            _write_path(node, path, value)
+            owner = getattr(node, path.partition(".")[0], None) if "." in path else None
+            if isinstance(owner, bpy.types.CurveMapping):
+                owner.update()              # clipping and extension apply on update
+    except (TypeError, ValueError, AttributeError, IndexError, RuntimeError) as exc:
         raise ExecutionError(f"node {node.name!r}: cannot set {path} = {value!r}: {exc}") from None
+
+
+def _write_stops(ramp, stops) -> None:
+    """A ColorRamp's elements as `stops` [(position, rgba)], sorted by position. Moving an
+    element re-sorts them at once, so all but the first are removed and the others added in
+    order (a new element goes after those at the same position)."""
+    elements = ramp.elements
+    while len(elements) > 1:                    # the last one cannot be removed
+        elements.remove(elements[len(elements) - 1])
+    first = elements[0]
+    first.position, first.color = stops[0]
+    for position, color in stops[1:]:
+        elements.new(position).color = color
+
+
+def _write_points(mapping, index: int, points) -> None:
+    """A curve's points as `points` [(x, y, handle_type)], sorted by x, then the mapping
+    updated (which sorts them and clips them to its clip rectangle)."""
+    curve_points = mapping.curves[index].points
+    while len(curve_points) > max(len(points), 2):
+        curve_points.remove(curve_points[len(curve_points) - 1])
+    while len(curve_points) < len(points):
+        curve_points.new(points[-1][0], points[-1][1])
+    for point, (x, y, handle) in zip(curve_points, points):
+        point.location = (x, y)
+        point.handle_type = handle
+    mapping.update()
 
 
 def _datablock(collection: str, name: str, node):

@@ -10,8 +10,10 @@ Nodes the apply side built to emulate a kind this version lacks carry a JSON tag
 (`node["nodescript"]`, see nodescript.blender.plan.TAG) and fold back into one vocabulary node:
 5.0's Math chain into MapValue, 5.0's Group Output into Composite. The same property keeps
 `preview=true` (a mark Blender has no place for) on any node. What the language cannot say
-(per-input own formats, colour-ramp stops, ...) is listed in `# export:` comments at the
-top, so a reader knows what the text leaves out.
+(muted links, ...) is listed in `# export:` comments at the top, so a reader knows what the
+text leaves out. Colour-ramp stops and curve points are settings like any other
+(`stops=[...]`, `c=[...]`), written when they differ from a fresh node's; an input with its
+own format is written on its link (`out.preview(format=png)`).
 
 bpy is imported inside functions only: importing this module works without Blender.
 """
@@ -29,7 +31,7 @@ from types import SimpleNamespace
 
 import click
 
-from nodescript import catalog, vocabulary
+from nodescript import catalog, curve_settings, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import NodeSpec, SocketSpec
 from nodescript.resolve.file_output import BLENDER_COMPRESSION, BLENDER_QUALITY
@@ -560,8 +562,51 @@ class _TreeExporter:
     # --- settings of ordinary nodes --------------------------------------------------------------
     def node_args(self, unit: _Unit, node) -> list[str]:
         args = self.property_args(unit, node)
+        args += self.ramp_args(unit.spec, node) + self.mapping_args(unit.spec, node)
         args += self.input_args(node, unit.spec.inputs, set(unit.spec.properties))
         return args + _label_arg(node.label)
+
+    # --- colour-ramp stops and curve points (see nodescript.curve_settings) ----------------------
+    def ramp_args(self, spec: NodeSpec, node) -> list[str]:
+        ramp = getattr(node, spec.ramp.property, None) if spec.ramp else None
+        if ramp is None:
+            return []
+        args = []
+        stops = [(e.position, tuple(e.color)) for e in ramp.elements]
+        if not _same(stops, spec.ramp.elements):
+            args.append("stops=[" + ", ".join(f"({_float(position)}, {_numbers(colour, False)})"
+                                              for position, colour in stops) + "]")
+        for name in curve_settings.RAMP_ENUMS:
+            prop = spec.ramp.properties.get(name)
+            text = _property_text(getattr(ramp, name), prop) if prop else None
+            args += [f"{name}={text}"] if text is not None else []
+        return args
+
+    def mapping_args(self, spec: NodeSpec, node) -> list[str]:
+        mapping = getattr(node, spec.mapping.property, None) if spec.mapping else None
+        if mapping is None:
+            return []
+        args = []
+        handle = spec.mapping.point_properties["handle_type"].default
+        for setting, index in curve_settings.curve_names(spec):
+            points = [(p.location[0], p.location[1], p.handle_type)
+                      for p in mapping.curves[index].points]
+            if not _same(points, spec.mapping.curves[index]):
+                args.append(f"{setting}=[" + ", ".join(_point_text(p, handle) for p in points) + "]")
+        props = spec.mapping.properties
+        text = _property_text(mapping.use_clip, props["use_clip"])
+        args += [f"use_clip={text}"] if text is not None else []
+        rect = [getattr(mapping, name) for name in curve_settings.CLIP]
+        if not _same(rect, [props[name].default for name in curve_settings.CLIP]):
+            args.append(f"clip={_numbers(rect, False)}")
+        for name in ("extend", "tone"):
+            text = _property_text(getattr(mapping, name), props[name])
+            args += [f"{name}={text}"] if text is not None else []
+        for name in ("black_level", "white_level"):
+            if name in props and not _same(getattr(mapping, name), props[name].default):
+                self.x.note(f'node "{node.name}": its curves\' {name} (not shown on the node) is '
+                            "not exported")
+        return args
 
     def stand_in_notes(self, node, spec: NodeSpec) -> None:
         """Settings of a stand-in node that the kind's own type has no place for."""
@@ -1124,6 +1169,12 @@ def _same(value, default) -> bool:
     except TypeError:
         return value == default
     return len(items) == 1 and _same(items[0], default)
+
+
+def _point_text(point, default_handle: str) -> str:
+    x, y, handle = point
+    extra = f", {handle.lower()}" if handle != default_handle else ""
+    return f"({_float(x)}, {_float(y)}{extra})"
 
 
 def _bool(value) -> str:

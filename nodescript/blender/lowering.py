@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nodescript import catalog, ir, vocabulary
+from nodescript import catalog, curve_settings, ir, vocabulary
 from nodescript.blender import plan
 from nodescript.blender.layout import layout
 from nodescript.scene_settings import BY_KEY, engine_value
@@ -272,6 +272,7 @@ class Lowering:
         props = {k: _plain_default(p.default) for k, p in spec.properties.items()
                  if p.type in self.MANAGED_PROPERTY_TYPES and not p.readonly
                  and k not in self.UNMANAGED_PROPERTIES and p.default is not None}
+        props.update(curve_settings.defaults(spec))      # colour-ramp stops, curve points
         inputs = {s.identifier: _plain_default(s.default) for s in spec.inputs
                   if s.default is not None and s.type in ("VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR")}
         return props, inputs

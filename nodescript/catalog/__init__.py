@@ -40,6 +40,25 @@ class PropSpec:
 
 
 @dataclass(frozen=True)
+class RampSpec:
+    """The ColorRamp a node holds (`property`), as a fresh node has it."""
+
+    property: str                                          # "color_ramp"
+    properties: dict[str, PropSpec]                        # interpolation, color_mode, ...
+    elements: tuple[tuple[float, tuple[float, ...]], ...]  # (position, (r, g, b, a)) in order
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    """The CurveMapping a node holds (`property`), as a fresh node has it."""
+
+    property: str                                          # "mapping", "curve" (Time Curve)
+    properties: dict[str, PropSpec]                        # use_clip, clip_min_x, extend, ...
+    point_properties: dict[str, PropSpec]                  # handle_type
+    curves: tuple[tuple[tuple[float, float, str], ...], ...]   # per curve: (x, y, handle_type)
+
+
+@dataclass(frozen=True)
 class NodeSpec:
     idname: str
     ui_name: str
@@ -48,6 +67,8 @@ class NodeSpec:
     properties: dict[str, PropSpec]
     # {"by": [enum setting, ...], "cases": {"V1 V2": {"inputs": [shown identifiers], ...}}}
     availability: dict | None = None
+    ramp: RampSpec | None = None
+    mapping: MappingSpec | None = None
     mutable: bool = True  # False: Blender refuses `node.mute = True` (5.0's Viewer)
 
 
@@ -91,12 +112,33 @@ def _prop_spec(identifier: str, data: dict) -> PropSpec:
                     data.get("min"), data.get("max"), items, data.get("readonly", False))
 
 
+def _props(data: dict) -> dict[str, PropSpec]:
+    return {k: _prop_spec(k, v) for k, v in data.items()}
+
+
+def _ramp_spec(data: dict | None) -> RampSpec | None:
+    if data is None:
+        return None
+    return RampSpec(data["property"], _props(data["properties"]),
+                    tuple((pos, tuple(color)) for pos, color in data["elements"]))
+
+
+def _mapping_spec(data: dict | None) -> MappingSpec | None:
+    if data is None:
+        return None
+    return MappingSpec(data["property"], _props(data["properties"]),
+                       _props(data["point_properties"]),
+                       tuple(tuple((x, y, handle) for x, y, handle in curve)
+                             for curve in data["curves"]))
+
+
 def _node_spec(idname: str, data: dict) -> NodeSpec:
-    props = {k: _prop_spec(k, v) for k, v in data.get("properties", {}).items()}
     return NodeSpec(idname, data.get("ui_name", idname),
                     tuple(_socket_spec(s) for s in data.get("inputs", ())),
-                    tuple(_socket_spec(s) for s in data.get("outputs", ())), props,
-                    data.get("availability"), data.get("mutable", True))
+                    tuple(_socket_spec(s) for s in data.get("outputs", ())),
+                    _props(data.get("properties", {})), data.get("availability"),
+                    _ramp_spec(data.get("color_ramp")), _mapping_spec(data.get("curve_mapping")),
+                    data.get("mutable", True))
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -34,6 +34,14 @@ JSON schema (schema 1); keys marked + are additions to the original plan:
                                               while a pass is enabled (Cryptomatte, Denoising
                                               Data, Noisy Image, Shadow Catcher, ...), appended
                                               with enabled false (every switch on, per engine)
+      + color_ramp?: {property, properties, elements: [[position, [r, g, b, a]], ...]}
+                                              the ColorRamp of a fresh node (Color Ramp):
+                                              property: the node's pointer to it; properties:
+                                              its settings described like node properties
+      + curve_mapping?: {property, properties, point_properties, curves: [[[x, y, handle_type],
+                        ...], ...]}           the CurveMapping of a fresh node (RGB Curves, Hue
+                                              Correct, ...), its curves' points in order;
+                                              point_properties: a point's handle_type
       + availability?: {by: [enum setting, ...], cases: {"VALUE VALUE ...": {inputs: [identifier,
                         ...], outputs: [...]}}}   the sockets shown for every combination of the
                                               enum settings that show or hide sockets (probed)
@@ -278,6 +286,44 @@ def _own_properties(node) -> dict:
             if prop.identifier not in BASE_NODE_PROPERTIES and prop.identifier != "rna_type"}
 
 
+# --- colour ramps and curve mappings ------------------------------------------------------------
+
+# Struct types a node holds by pointer whose contents nodescript writes: the key in the node's
+# entry, and the struct members described separately (collections) or not at all (UI state).
+STRUCT_KEYS = {"ColorRamp": "color_ramp", "CurveMapping": "curve_mapping"}
+STRUCT_SKIPPED = frozenset({"rna_type", "elements", "curves", "location", "select"})
+
+
+def _struct_properties(owner) -> dict:
+    return {prop.identifier: _describe_property(owner, prop) for prop in owner.bl_rna.properties
+            if prop.identifier not in STRUCT_SKIPPED}
+
+
+def _color_ramp(ramp) -> dict:
+    return {"properties": _struct_properties(ramp),
+            "elements": [[_number(e.position), _json_value(e.color)] for e in ramp.elements]}
+
+
+def _curve_mapping(mapping) -> dict:
+    return {"properties": _struct_properties(mapping),
+            "point_properties": _struct_properties(mapping.curves[0].points[0]),
+            "curves": [[[_number(p.location[0]), _number(p.location[1]), p.handle_type]
+                        for p in curve.points] for curve in mapping.curves]}
+
+
+def _structs(node) -> dict:
+    """{color_ramp: {...}, curve_mapping: {...}} for the ColorRamp/CurveMapping a node holds."""
+    found = {}
+    for prop in node.bl_rna.properties:
+        key = STRUCT_KEYS.get(getattr(prop, "fixed_type", None) and prop.fixed_type.identifier)
+        if prop.type != "POINTER" or key is None or getattr(node, prop.identifier) is None:
+            continue
+        struct_ = getattr(node, prop.identifier)
+        found[key] = {"property": prop.identifier,
+                      **(_color_ramp(struct_) if key == "color_ramp" else _curve_mapping(struct_))}
+    return found
+
+
 # --- nodes -------------------------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -320,6 +366,7 @@ def _describe_node(node, in_menu: frozenset[str]) -> dict:
              "inputs": [_describe_input(socket) for socket in node.inputs],
              "outputs": [_describe_output(socket) for socket in node.outputs],
              "properties": _own_properties(node)}
+    entry.update(_structs(node))
     availability = _availability(node)
     if availability:
         entry["availability"] = availability

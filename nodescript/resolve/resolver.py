@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nodescript import ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
-from nodescript.resolve import codes
+from nodescript.resolve import codes, curves
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_format
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
@@ -236,12 +236,33 @@ class _GraphBuilder:
         if node.kind == FILE_OUTPUT:
             return
         self._common_args(node, call)
-        # Node settings before input values: settings decide which inputs show (a Mix's data_type).
         args = [a for a in call.args if a.name not in COMMON_ARGS]
+        structured = [a for a in args if self._ramp_or_curve(node, a.name)]
+        if structured:
+            self._ramp_and_curves(node, structured)
+            args = [a for a in args if a not in structured]
+        # Node settings before input values: settings decide which inputs show (a Mix's data_type).
         if len(args) > 1:
             args.sort(key=lambda a: not self._names_property(node, a.name))
         for arg in args:
             self._setting(node, arg)
+
+    def _ramp_or_curve(self, node: ir.Node, name: str) -> bool:
+        """`stops=`, `r=`, `use_clip=`...: a colour-ramp or curve setting in some target."""
+        if node.group:
+            return False
+        return any(curves.find(vocabulary.spec_for(node.kind, v)[0], name) for v in self.graph.targets)
+
+    def _ramp_and_curves(self, node: ir.Node, args: list[ast.Arg]) -> None:
+        for version in self.graph.targets:
+            spec = vocabulary.spec_for(node.kind, version)[0]
+            found = [(curves.find(spec, a.name), a) for a in args]
+            for setting, arg in found:
+                if setting is None:
+                    self.r.error(codes.NOT_IN_TARGET, f"`{arg.name}` is not a setting of "
+                                 f"{node.kind} in Blender {version}", arg.span)
+            values = curves.resolve(node.kind, spec, [(s, a) for s, a in found if s], self.r.error)
+            node.bindings[version].properties.update(values)
 
     def _names_property(self, node: ir.Node, name: str) -> bool:
         if node.group:
@@ -350,6 +371,7 @@ class _GraphBuilder:
             spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
             if spec:
                 names.update(p.identifier for p in spec.properties.values() if not p.readonly)
+                names.update(curves.setting_names(spec))
             names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
                          for s in self.sockets(node, version, "inputs"))
         return sorted(names)

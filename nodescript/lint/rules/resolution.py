@@ -29,9 +29,12 @@ _DOCS = {
                             "MapValue(sise=0.1)", "MapValue(size=0.1)"),
     codes.UNKNOWN_SOCKET: ("A socket name or index the node does not have.",
                            "The link cannot be made.", "rl.Deph -> out", "rl.Depth -> out"),
-    codes.BAD_VALUE: ("A value of the wrong type, out of range, or not one of an enum's items.",
-                      "Blender would reject or clamp it.", 'Math(operation=multiplyy)',
-                      "Math(operation=multiply)"),
+    codes.BAD_VALUE: ("A value of the wrong type, out of range, or not one of an enum's items; "
+                      "colour-ramp stops or curve points out of order, too few or too many, or a "
+                      "point outside its curve's clip rectangle.",
+                      "Blender would reject, clamp, re-sort or move it.",
+                      'Math(operation=multiplyy)\nColorRamp(stops=[(0.5, 1), (0.2, 0)])',
+                      "Math(operation=multiply)\nColorRamp(stops=[(0.2, 0), (0.5, 1)])"),
     codes.DUPLICATE_NAME: ("Two nodes (or groups, scene settings, group sockets) share a name.",
                            "Node names are how nodescript keeps a scene's tree stable.",
                            "a = Blur()\na = Blur()", "a = Blur()\nb = Blur()"),
