@@ -107,6 +107,19 @@ def compositor(scene):
     return scene.node_tree if scene.use_nodes else None
 
 
+def empty_compositor(scene):
+    """A new, empty compositor tree for `scene`, in any version (for trees built as in the UI)."""
+    import bpy
+
+    if hasattr(scene, "compositing_node_group"):
+        tree = bpy.data.node_groups.new(f"{scene.name} Compositing", "CompositorNodeTree")
+        scene.compositing_node_group = tree
+        return tree
+    scene.use_nodes = True
+    scene.node_tree.nodes.clear()
+    return scene.node_tree
+
+
 def links_of(tree) -> set[tuple[str, str, str, str]]:
     return {(l.from_node.name, l.from_socket.name, l.to_node.name, l.to_socket.name)
             for l in tree.links}

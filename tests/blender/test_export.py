@@ -16,6 +16,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
+from conftest import empty_compositor  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from nodescript import vocabulary  # noqa: E402
@@ -47,14 +48,7 @@ def factory_blender():
 
 def compositor(scene=None):
     """The scene's compositor tree, empty."""
-    scene = scene or bpy.context.scene
-    if IS_5:
-        tree = bpy.data.node_groups.new(f"{scene.name} Compositing", "CompositorNodeTree")
-        scene.compositing_node_group = tree
-        return tree
-    scene.use_nodes = True
-    scene.node_tree.nodes.clear()
-    return scene.node_tree
+    return empty_compositor(scene or bpy.context.scene)
 
 
 def add(tree, kind: str, name: str, **props):

@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import compositor  # noqa: E402
+from conftest import compositor, empty_compositor  # noqa: E402
 
 from nodescript.blender import executor  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
@@ -233,19 +233,9 @@ def test_a_moved_stop_or_point_is_drift_and_apply_puts_it_back(make_scene, cli, 
 
 # --- a tree edited the way a UI user would ----------------------------------------------------
 
-def new_compositor(scene):
-    if IS_5:
-        tree = bpy.data.node_groups.new(f"{scene.name} Compositing", "CompositorNodeTree")
-        scene.compositing_node_group = tree
-        return tree
-    scene.use_nodes = True
-    scene.node_tree.nodes.clear()
-    return scene.node_tree
-
-
 def test_a_ramp_and_curves_edited_in_blender_export_and_round_trip():
     scene = bpy.context.scene
-    tree = new_compositor(scene)
+    tree = empty_compositor(scene)
     rl = tree.nodes.new("CompositorNodeRLayers")
     rl.name = "rl"
     ramp = tree.nodes.new(RAMP)                           # what the Add menu builds
