@@ -36,7 +36,8 @@ MIN_STOPS = 1         # the last element cannot be removed
 MIN_POINTS = 2        # "Unable to remove curve point" below two
 
 # Curve names per node type, in the order the node's editor shows them: (setting, curve index).
-# RGB Curves' combined curve C is curves[3] (BKE_curvemapping_set_defaults: cur = 3 for 4 curves).
+# RGB Curves' combined curve C is curves[3] (BKE_curvemapping_set_defaults: cur = 3 for 4 curves;
+# tests/blender/test_ramp_curves.py renders it).
 _RGB = (("c", 3), ("r", 0), ("g", 1), ("b", 2))
 _XYZ = (("x", 0), ("y", 1), ("z", 2))
 CURVE_NAMES = {"CompositorNodeCurveRGB": _RGB, "ShaderNodeRGBCurve": _RGB,

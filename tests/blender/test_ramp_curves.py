@@ -275,3 +275,36 @@ def test_a_ramp_and_curves_edited_in_blender_export_and_round_trip():
     apply_text(text)
     assert ramp_and_curves(tree_of(scene)) == before
     assert exported(scene) == text
+
+
+CURVE_RENDER = """\
+scene {
+    view_transform = standard
+}
+
+rl = RenderLayers()
+out = FileOutput(path="//out/", format=exr)
+
+rl.Image -> out.plain
+rl.Image -> RGBCurves(c=[(0, 0), (1, 0.5)]) -> out.c
+rl.Image -> RGBCurves(r=[(0, 0), (1, 0.5)]) -> out.r
+"""
+
+
+def test_the_curves_act_on_the_channels_their_names_say(make_scene, cli, graph, tmp_path):
+    # `c` is the combined curve (curves[3]): it halves every channel; `r` only the red one.
+    OpenEXR = pytest.importorskip("OpenEXR")
+    import numpy as np
+
+    out = tmp_path / "render"
+    ran = cli("render", make_scene(), graph(CURVE_RENDER), "--out", out)
+    assert ran.code == 0, ran.out + ran.err
+    means = {}
+    for name in ("plain", "c", "r"):
+        (path,) = (out / "out").glob(f"{name}*.exr")
+        with OpenEXR.File(str(path)) as f:
+            means[name] = np.asarray(f.channels()["RGB"].pixels).reshape(-1, 3).mean(axis=0)
+    assert means["plain"].min() > 0.05
+    assert np.allclose(means["c"], means["plain"] / 2, rtol=0.02)
+    assert np.isclose(means["r"][0], means["plain"][0] / 2, rtol=0.02)
+    assert np.allclose(means["r"][1:], means["plain"][1:], rtol=0.02)
