@@ -949,7 +949,8 @@ class _FileOutputReader:
         for index, name in enumerate(self.unit.slots):
             if index < len(self.node.inputs) and not self.node.inputs[index].is_linked:
                 self.x.note(f'File Output "{self.node.name}": input "{name}" is not linked; '
-                            "nodescript creates inputs by links, so it is left out")
+                            "Blender writes nothing for it, and nodescript creates inputs by "
+                            "links, so it is left out")
 
 
 def _format_args(fmt, per: dict) -> list[str]:

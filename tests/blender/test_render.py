@@ -9,7 +9,7 @@ bpy = pytest.importorskip("bpy")
 OpenEXR = pytest.importorskip("OpenEXR")
 np = pytest.importorskip("numpy")
 
-from conftest import EXAMPLES  # noqa: E402
+from conftest import EXAMPLES, empty_compositor  # noqa: E402
 
 # The example scene: camera 10 m above the ground, a 4 m ramp tilted 30 degrees around z = 1 m.
 GROUND, RAMP_TOP = 10.0, 8.0
@@ -150,3 +150,28 @@ def test_file_output_inside_a_node_group_writes_and_follows_out(make_scene, cli,
     kind, depth = first_channel(exr)
     assert kind == OpenEXR.FLOAT and depth.max() == pytest.approx(GROUND, abs=1e-4)
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_an_unlinked_file_output_input_writes_nothing(make_scene, cli, tmp_path):
+    # Why export may leave unlinked inputs out: Blender writes no file for them (4.2, 4.5, 5.0).
+    def add_unlinked_input(bpy):
+        scene = bpy.context.scene
+        tree = empty_compositor(scene)
+        rl = tree.nodes.new("CompositorNodeRLayers")
+        out = tree.nodes.new("CompositorNodeOutputFile")
+        out.name = "out"
+        if hasattr(out, "file_output_items"):
+            out.format.media_type, out.file_name = "IMAGE", ""
+            out.file_output_items.new("RGBA", "linked")
+            out.file_output_items.new("RGBA", "spare")
+        else:
+            out.file_slots.clear()
+            out.file_slots.new("linked")
+            out.file_slots.new("spare")
+        out.format.file_format = "PNG"
+        tree.links.new(rl.outputs["Image"], out.inputs[0])
+
+    ran = cli("render", make_scene(edit=add_unlinked_input), "--out", tmp_path / "out")
+    assert ran.code == 0, ran.out + ran.err
+    written = sorted(p.name for p in (tmp_path / "out" / "out").iterdir())
+    assert written == ["linked0001.png"]
