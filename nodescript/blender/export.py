@@ -80,6 +80,8 @@ INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
 # 5.0 File Output item type nodescript declares for a source socket type (as lower_5_0 does).
 ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECTOR": "VECTOR",
                      "RGBA": "RGBA"}
+# 5.0 item type -> the word `out.name(type=...)` takes (resolve.file_output.INPUT_TYPES).
+ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 # Words the grammar reserves: a node named like this would not parse.
 RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
 FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
@@ -458,7 +460,7 @@ class _Unit:
     group_params: list[_Param] | None = None          # group instances: their inputs
     group_outputs: list[_Param] | None = None
     slots: list[str] = field(default_factory=list)    # FileOutput: slot name per input index
-    own_formats: dict[int, str] = field(default_factory=dict)   # FileOutput: "(format=png, ...)"
+    input_args: dict[int, list[str]] = field(default_factory=dict)   # FileOutput: format=png, ...
     args: list[str] = field(default_factory=list)
 
 
@@ -706,22 +708,22 @@ class _TreeExporter:
     def links(self) -> list[_Link]:
         out = []
         for link in self.tree.links:
+            self.item_type_arg(link)                    # before the destination's text
             src = self.source(link.from_node, link.from_socket)
             dst = self.destination(link.to_node, link.to_socket)
             if src is None or dst is None:
                 continue
             if src.unit is not None and src.unit == dst.unit:
                 continue                                # inside an emulation
-            self.item_type_note(link)
             if link.is_muted:
                 self.x.note(f'the link {src.text} -> {dst.text} is muted in Blender; exported '
                             "as active")
             out.append(_Link(src.text, dst.text, src.unit, dst.unit, src.index, dst.index))
         return out
 
-    def item_type_note(self, link) -> None:
-        """5.0 items declare their type, and it decides half vs full float in EXR: say when
-        re-applying would declare another one (nodescript takes the feeding socket's type)."""
+    def item_type_arg(self, link) -> None:
+        """5.0 items declare their type, and it decides half vs full float in EXR: write
+        `out.name(type=float)` when it is not the feeding socket's (what nodescript declares)."""
         node = link.to_node
         if self.version != "5.0" or node.bl_idname != "CompositorNodeOutputFile":
             return
@@ -738,10 +740,16 @@ class _TreeExporter:
         source = spec and _spec_index(spec.outputs, src_socket.identifier)
         type_ = spec.outputs[source].type if source is not None else src_socket.type
         declared = ITEM_SOCKET_TYPES.get(type_)
-        if index < len(items) and declared and items[index].socket_type != declared:
+        if index >= len(items) or not declared or items[index].socket_type == declared:
+            return
+        word = ITEM_TYPE_WORDS.get(items[index].socket_type)
+        unit = self.unit_of.get(node.name)
+        if word is None or unit is None:
             self.x.note(f'File Output "{node.name}": input "{items[index].name}" is declared '
-                        f"{items[index].socket_type} but nodescript declares it {declared} (the "
-                        "type of what feeds it), which can change the precision written")
+                        f"{items[index].socket_type}, which nodescript cannot declare; it declares "
+                        f"{declared} (the type of what feeds it)")
+            return
+        unit.input_args.setdefault(index, []).append(f"type={word}")
 
     def source(self, node, socket) -> _End | None:
         if node.bl_idname == "NodeGroupInput" and self.interface is not None:
@@ -776,7 +784,8 @@ class _TreeExporter:
         if unit.kind == "FileOutput":
             if index >= len(unit.slots):
                 return None                              # the virtual "add an item" socket
-            return _ref(unit.slots[index]) + unit.own_formats.get(index, "")
+            args = unit.input_args.get(index)
+            return _ref(unit.slots[index]) + (f"({', '.join(args)})" if args else "")
         if unit.emulated and unit.kind == "MapValue":
             return ".Value"
         if unit.emulated and unit.kind == "Composite":
@@ -940,7 +949,7 @@ class _FileOutputReader:
                 continue
             per = self.x.catalog.image_format.get("per_format", {}).get(fmt.file_format, {})
             args = _format_args(fmt, per) + ([] if owner.save_as_render else ["save_as_render=false"])
-            self.unit.own_formats[index] = f"({', '.join(args)})"
+            self.unit.input_args.setdefault(index, []).extend(args)
 
     def format_args(self) -> list[str]:
         return _format_args(self.fmt, self.per_format)

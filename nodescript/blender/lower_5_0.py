@@ -45,6 +45,7 @@ class Lowering50(Lowering45):
                   own_format: tuple | None) -> plan.FileSlot:
         if own_format is not None:            # an item's format has a media type too
             own_format = (("format.media_type", "IMAGE"), *own_format)
+        type_ = props.get("input_types", {}).get(name, type_)     # `out.depth(type=float)`
         return plan.FileSlot(name, socket_type=self.FILE_ITEM_SOCKET_TYPES.get(type_, "RGBA"),
                              format=own_format)
 

@@ -44,7 +44,12 @@ BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15
 
 
 # What an input's own format takes: `out.preview(format=png, depth=8)`.
-INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression", "save_as_render")
+FORMAT_INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression",
+                     "save_as_render")
+# Blender 5.0 inputs (items) declare their type, which decides half or full float in a 16-bit
+# EXR; nodescript declares the linked socket's type unless `out.depth(type=float)` says.
+INPUT_TYPES = {"float": "VALUE", "vector": "VECTOR", "color": "RGBA"}
+INPUT_ARGS = (*FORMAT_INPUT_ARGS, "type")
 MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
@@ -59,11 +64,39 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
 
 
-def resolve_input_format(endpoint: ast.Endpoint, node: ir.Node, slot: str, version: str,
-                         resolver) -> None:
+def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link, version: str,
+                           resolver) -> None:
+    """`out.name(...)`: the input's declared type and/or its own format."""
+    given = _given(endpoint.args, INPUT_ARGS, "a File Output input has", resolver)
+    declared = given.pop("type", None)
+    if declared is not None:
+        _input_type(declared, node, link, version, resolver)
+    if given or not endpoint.args:                # `out.x()`: its own format, all defaults
+        _input_format(given, endpoint, node, link.to_socket, version, resolver)
+
+
+def _input_type(arg: ast.Arg, node: ir.Node, link: ir.Link, version: str, resolver) -> None:
+    word = arg.value.name.lower() if isinstance(arg.value, ast.Ident) else None
+    if word not in INPUT_TYPES:
+        resolver.error(codes.BAD_VALUE, f"an input's type is {', '.join(INPUT_TYPES)}, not "
+                       f"{describe(arg.value)}", arg.value.span)
+        return
+    if version.startswith("4."):
+        resolver.error(codes.NOT_IN_TARGET, "File Output inputs declare a type in Blender 5.0 "
+                       "only: in 4.2 and 4.5 an input takes the type of the socket linked into it",
+                       arg.span,
+                       'target "5.0", or link from a socket of that type')
+        return
+    type_ = INPUT_TYPES[word]
+    node.bindings[version].properties.setdefault("input_types", {})[link.to_socket] = type_
+    src, dst = link.bindings[version]
+    link.bindings[version] = (src, ir.SocketBinding(dst.index, dst.identifier, dst.name, type_))
+
+
+def _input_format(given: dict[str, ast.Arg], endpoint: ast.Endpoint, node: ir.Node, slot: str,
+                  version: str, resolver) -> None:
     """An input written with its own format, not the node's (4.x `use_node_format` off, 5.0
     `override_node_format` on). The same settings and defaults as the node's format."""
-    given = _given(endpoint.args, INPUT_ARGS, "a File Output input has", resolver)
     binding = node.bindings[version]
     if binding.properties["format"].get("file_format") == MULTILAYER:
         resolver.error(codes.BAD_VALUE, f"`{node.name}` writes one multilayer EXR: its inputs are "
@@ -87,7 +120,7 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = "parent" if arg.name == "parent" and "parent" in allowed else spec and spec[0]
+        key = arg.name if arg.name in ("parent", "type") and arg.name in allowed else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
                            "Output, not of one input", arg.span,

@@ -9,7 +9,7 @@ from nodescript import ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes, curves
-from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_format
+from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
 from nodescript.resolve.targets import resolve_targets
@@ -416,14 +416,14 @@ class _GraphBuilder:
 
     # --- links ----------------------------------------------------------------
     def _link(self, src: str, src_ref, dst: str, dst_ref, span: Span,
-              own_format: ast.Endpoint | None = None) -> None:
+              settings: ast.Endpoint | None = None) -> None:
         dst_node = self.graph.nodes.get(dst)
         if dst_node is not None and dst_node.kind == FILE_OUTPUT:
-            self._link_file_output(src, src_ref, dst_node, dst_ref, span, own_format)
+            self._link_file_output(src, src_ref, dst_node, dst_ref, span, settings)
             return
-        if own_format is not None:
+        if settings is not None:
             self.r.error(codes.BAD_VALUE, f"only File Output inputs take settings after the socket "
-                         f"(their own format); `{dst}` is not a File Output", own_format.span)
+                         f"(their own format); `{dst}` is not a File Output", settings.span)
             return
         link = ir.Link(src, "", dst, "", span)
         for version in self.graph.targets:
@@ -504,7 +504,7 @@ class _GraphBuilder:
         return True
 
     def _link_file_output(self, src, src_ref, node: ir.Node, dst_ref, span,
-                          own_format: ast.Endpoint | None) -> None:
+                          settings: ast.Endpoint | None) -> None:
         if dst_ref is not None and isinstance(dst_ref.key, int):
             self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
                          f"`{node.name}.\"name\"`", dst_ref.span)
@@ -527,8 +527,8 @@ class _GraphBuilder:
         if self._claim_input(link, span):
             self.graph.links.append(link)
             slots.add(link.to_socket)
-            for version in self.graph.targets if own_format is not None else ():
-                resolve_input_format(own_format, node, link.to_socket, version, self.r)
+            for version in self.graph.targets if settings is not None else ():
+                resolve_input_settings(settings, node, link, version, self.r)
 
     # --- cycles ---------------------------------------------------------------
     def _check_parents(self) -> None:

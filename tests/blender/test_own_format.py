@@ -13,6 +13,7 @@ from conftest import compositor  # noqa: E402
 
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
+from nodescript.lint import lint_source  # noqa: E402
 
 V = "%d.%d" % tuple(bpy.app.version[:2])
 # Depth as full float EXR, a PNG preview of the image next to it, in one File Output.
@@ -192,3 +193,44 @@ def test_save_as_render_changes_what_is_written(make_scene, cli, graph, tmp_path
         pixels[name] = np.array(image.pixels[:])
     # AgX is applied to the graded input only: the raw one is sRGB-encoded, not tone-mapped.
     assert np.abs(pixels["beauty"] - pixels["graded"]).max() > 2 / 255
+
+
+TYPED = """\
+target "5.0"
+
+scene {
+    passes = [depth]
+}
+
+rl = RenderLayers()
+cc = CombineColor()
+out = FileOutput(path="//out/", format=exr, depth=16, codec=zip)
+
+rl.Depth -> cc.Red
+cc.Image -> out.depth(type=float)
+"""
+
+
+@pytest.mark.skipif(V != "5.0", reason="Blender 5.0 inputs declare their type")
+def test_a_declared_input_type_is_built_exported_and_decides_the_precision(make_scene, cli,
+                                                                           graph, open_file,
+                                                                           tmp_path):
+    # A colour socket into a 16-bit EXR is half float, unless the item is declared float.
+    OpenEXR = pytest.importorskip("OpenEXR")
+    scene_file, graph_file = make_scene(), graph(TYPED)
+    def codes(text: str) -> set[str]:
+        return {d.code for d in lint_source(text, "t.nodes").diagnostics}
+
+    assert "NS302" not in codes(TYPED) and "NS302" in codes(TYPED.replace("(type=float)", ""))
+    assert cli("apply", scene_file, graph_file).code == 0
+    node = compositor(open_file(scene_file)).nodes["out"]
+    assert node.file_output_items[0].socket_type == "FLOAT"
+    text = export_scene(bpy.context.scene, version=V)
+    assert "cc.Image -> out.depth(type=float)" in text and "export:" not in text
+    assert cli("apply", scene_file, graph_file, "--check").code == 0
+
+    out = tmp_path / "render"
+    assert cli("render", scene_file, "--out", out).code == 0
+    (path,) = (out / "out").glob("depth*.exr")
+    kinds = {ch.type() for part in OpenEXR.File(str(path)).parts for ch in part.channels.values()}
+    assert kinds == {OpenEXR.FLOAT}

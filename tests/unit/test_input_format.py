@@ -113,3 +113,15 @@ def test_drawings_show_an_input_own_format():
     graph = resolve("rl.Depth -> out.depth\nrl.Image -> out.preview(format=png, depth=8)\n").graph
     dot = to_dot(graph)
     assert "exr 32 zip" in dot and "preview: png 8" in dot
+
+
+def test_a_declared_type_is_not_an_own_format_and_is_blender_5_only():
+    text = 'target "5.0"\n' + HEAD + "rl.Image -> out.mask(type=float)\nrl.Depth -> out.d(type=color, depth=16)\n"
+    graph = compile_source(text, "g.nodes").graph
+    props = graph.nodes["out"].bindings["5.0"].properties
+    assert props["input_types"] == {"mask": "VALUE", "d": "RGBA"}
+    assert list(props["input_formats"]) == ["d"]            # `type` alone keeps the node's format
+    types = {link.to_socket: link.bindings["5.0"][1].type for link in graph.links}
+    assert types == {"mask": "VALUE", "d": "RGBA"}
+    ((code, line, col, message),) = errors("rl.Image -> out.mask(type=float)\n")
+    assert (code, line, col) == ("NS111", 4, 22) and "input takes the type" in message

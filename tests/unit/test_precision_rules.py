@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nodescript.config import Config
 from nodescript.diagnostics import Severity
 from nodescript.lint import dataflow, lint_file, lint_source
-from nodescript.lint.engine import run_rules
 from nodescript.lint.registry import all_rules
 from nodescript.lint.rules import precision
 from nodescript.resolve import compile_source
