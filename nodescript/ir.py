@@ -55,6 +55,7 @@ class Link:
     to_socket: str
     span: Span
     bindings: dict[str, tuple[SocketBinding, SocketBinding]] = field(default_factory=dict)
+    muted: bool = False              # `a -> b.In(mute=true)`: drawn, but passes nothing
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.from_node, self.from_socket, self.to_node, self.to_socket)

@@ -40,6 +40,7 @@ class TreeState:
     nodes: dict[str, NodeState] = field(default_factory=dict)
     links: set[LinkKey] = field(default_factory=set)
     interface: tuple[plan.InterfaceSocket, ...] = ()
+    muted: set[LinkKey] = field(default_factory=set)        # the links that are muted
 
 
 @dataclass
@@ -262,6 +263,8 @@ def _diff_links(tree: plan.Tree, state: TreeState, fresh: set[str], changes: Tre
             key = _link_key(link, state)
         if key is None:
             changes.linked.append(link)
+        elif key in state.links and (key in state.muted) != link.muted:
+            changes.linked.append(link)                 # remade, muted or not as planned
         else:
             wanted.add(key)
             if key not in state.links:

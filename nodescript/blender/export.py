@@ -709,17 +709,30 @@ class _TreeExporter:
         out = []
         for link in self.tree.links:
             self.item_type_arg(link)                    # before the destination's text
+            muted_into_file = link.is_muted and self.file_input_arg(link, "mute=true")
             src = self.source(link.from_node, link.from_socket)
             dst = self.destination(link.to_node, link.to_socket)
             if src is None or dst is None:
                 continue
             if src.unit is not None and src.unit == dst.unit:
                 continue                                # inside an emulation
-            if link.is_muted:
-                self.x.note(f'the link {src.text} -> {dst.text} is muted in Blender; exported '
-                            "as active")
-            out.append(_Link(src.text, dst.text, src.unit, dst.unit, src.index, dst.index))
+            text = dst.text
+            if link.is_muted and not muted_into_file:
+                if dst.unit is None:                    # a group's output: no socket to suffix
+                    self.x.note(f"the link {src.text} -> {dst.text} is muted in Blender; "
+                                "exported as active")
+                else:
+                    text += "(mute=true)"
+            out.append(_Link(src.text, text, src.unit, dst.unit, src.index, dst.index))
         return out
+
+    def file_input_arg(self, link, arg: str) -> bool:
+        """Add `arg` to a File Output input's settings, `out.name(arg)`; False if not one."""
+        unit = self.unit_of.get(link.to_node.name)
+        if unit is None or unit.kind != "FileOutput":
+            return False
+        unit.input_args.setdefault(_index(link.to_node.inputs, link.to_socket), []).append(arg)
+        return True
 
     def item_type_arg(self, link) -> None:
         """5.0 items declare their type, and it decides half vs full float in EXR: write
@@ -749,7 +762,7 @@ class _TreeExporter:
                         f"{items[index].socket_type}, which nodescript cannot declare; it declares "
                         f"{declared} (the type of what feeds it)")
             return
-        unit.input_args.setdefault(index, []).append(f"type={word}")
+        self.file_input_arg(link, f"type={word}")
 
     def source(self, node, socket) -> _End | None:
         if node.bl_idname == "NodeGroupInput" and self.interface is not None:

@@ -174,7 +174,7 @@ class Lowering:
                    group: ir.Group | None) -> plan.Link:
         src, dst = link.bindings[self.VERSION]
         return plan.Link(self.endpoint(link.from_node, src, "outputs", expansions, group),
-                         self.endpoint(link.to_node, dst, "inputs", expansions, group))
+                         self.endpoint(link.to_node, dst, "inputs", expansions, group), link.muted)
 
     @staticmethod
     def endpoint(name: str, sock: ir.SocketBinding, side: str, expansions: dict[str, Expansion],

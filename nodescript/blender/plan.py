@@ -33,6 +33,7 @@ class Socket:
 class Link:
     src: Socket
     dst: Socket
+    muted: bool = False              # Blender's link.is_muted: drawn, passes nothing
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ def describe_socket(sock: Socket) -> str:
 
 
 def describe_link(link: Link) -> str:
-    return f"{describe_socket(link.src)} -> {describe_socket(link.dst)}"
+    muted = " (muted)" if link.muted else ""
+    return f"{describe_socket(link.src)} -> {describe_socket(link.dst)}{muted}"
 
 
 def describe_pass(value: PassValue) -> str:

@@ -182,6 +182,8 @@ class Flow:
 
     def __post_init__(self):
         for link in self.graph.links:
+            if link.muted:                   # passes nothing: the input keeps its own value
+                continue
             self.into.setdefault(link.to_node, []).append(link)
             self.outof.setdefault(link.from_node, []).append(link)
 
@@ -494,7 +496,7 @@ def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:
 def _slots(flow: Flow) -> None:
     for link in flow.graph.links:
         node = flow.graph.nodes.get(link.to_node)
-        if node is None or node.kind != "FileOutput":
+        if node is None or node.kind != "FileOutput" or link.muted:
             continue
         passes = flow.out_passes(link)
         if not passes:

@@ -49,7 +49,7 @@ FORMAT_INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compr
 # Blender 5.0 inputs (items) declare their type, which decides half or full float in a 16-bit
 # EXR; nodescript declares the linked socket's type unless `out.depth(type=float)` says.
 INPUT_TYPES = {"float": "VALUE", "vector": "VECTOR", "color": "RGBA"}
-INPUT_ARGS = (*FORMAT_INPUT_ARGS, "type")
+INPUT_ARGS = (*FORMAT_INPUT_ARGS, "type", "mute")
 MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
@@ -68,6 +68,11 @@ def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link,
                            resolver) -> None:
     """`out.name(...)`: the input's declared type and/or its own format."""
     given = _given(endpoint.args, INPUT_ARGS, "a File Output input has", resolver)
+    mute = given.pop("mute", None)                # the link's, not the format's
+    if mute is not None and _check_plain(mute, "bool"):
+        resolver.error(codes.BAD_VALUE, "mute takes true or false", mute.value.span)
+    elif mute is not None:
+        link.muted = mute.value.value
     declared = given.pop("type", None)
     if declared is not None:
         _input_type(declared, node, link, version, resolver)
@@ -120,7 +125,8 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = arg.name if arg.name in ("parent", "type") and arg.name in allowed else spec and spec[0]
+        key = arg.name if arg.name in ("parent", "type", "mute") and arg.name in allowed \
+            else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
                            "Output, not of one input", arg.span,

@@ -162,8 +162,8 @@ class _GraphBuilder:
                        elem if isinstance(elem, ast.Endpoint) and elem.args is not None else None)
         first = chain.elements[0]
         if isinstance(first, ast.Endpoint) and first.args is not None:
-            self.r.error(codes.BAD_VALUE, "settings after a socket give a File Output input its own "
-                         "format; a chain's first socket is an output", first.span)
+            self.r.error(codes.BAD_VALUE, "settings after a socket belong to the input a link goes "
+                         "into; a chain's first socket is an output", first.span)
 
     def _element(self, elem) -> tuple[str | None, ast.SocketRef | None]:
         if isinstance(elem, ast.InlineNode):
@@ -421,10 +421,6 @@ class _GraphBuilder:
         if dst_node is not None and dst_node.kind == FILE_OUTPUT:
             self._link_file_output(src, src_ref, dst_node, dst_ref, span, settings)
             return
-        if settings is not None:
-            self.r.error(codes.BAD_VALUE, f"only File Output inputs take settings after the socket "
-                         f"(their own format); `{dst}` is not a File Output", settings.span)
-            return
         link = ir.Link(src, "", dst, "", span)
         for version in self.graph.targets:
             pair = self._link_sockets(src, src_ref, dst, dst_ref, version, span)
@@ -436,6 +432,22 @@ class _GraphBuilder:
         if not self._claim_input(link, span):
             return
         self.graph.links.append(link)
+        if settings is not None:
+            self._link_settings(settings, link)
+
+    def _link_settings(self, settings: ast.Endpoint, link: ir.Link) -> None:
+        """`a -> b.In(mute=true)`: a muted link. Only File Output inputs take more (their format)."""
+        for arg in settings.args:
+            if arg.name != "mute":
+                node = self.graph.nodes.get(link.to_node)
+                kind = node.kind if node is not None else "the group's output"
+                self.r.error(codes.UNKNOWN_SETTING, f"a link into {kind} `{link.to_node}` takes "
+                             f"only `mute`, not `{arg.name}`", arg.span,
+                             "an input's own format and type are File Output settings")
+            elif not isinstance(arg.value, ast.Bool):
+                self.r.error(codes.BAD_VALUE, "mute takes true or false", arg.value.span)
+            else:
+                link.muted = arg.value.value
 
     def _link_sockets(self, src, src_ref, dst, dst_ref, version, span):
         out = self._endpoint_socket(src, src_ref, version, "outputs", span)

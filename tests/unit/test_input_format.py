@@ -57,9 +57,9 @@ def test_errors_name_the_setting_and_where_it_is():
     assert any(code == "NS104" and line == 4 and col == 44 for code, line, col, _ in found)
 
 
-def test_only_file_output_inputs_take_settings():
-    ((code, line, col, message),) = errors("rl.Image -> Blur() as b\nrl.Image -> b.Image(format=png)\n")
-    assert (code, line, col) == ("NS104", 5, 13) and "not a File Output" in message
+def test_only_file_output_inputs_take_a_format():
+    ((code, line, col, message),) = errors("b = Blur()\nrl.Image -> b.Image(format=png)\n")
+    assert (code, line, col) == ("NS102", 5, 21) and "takes only `mute`" in message
     ((code, line, col, message),) = errors("rl.Image(format=png) -> out.x\n")
     assert (code, line, col) == ("NS104", 4, 1) and "first socket is an output" in message
 
@@ -125,3 +125,14 @@ def test_a_declared_type_is_not_an_own_format_and_is_blender_5_only():
     assert types == {"mask": "VALUE", "d": "RGBA"}
     ((code, line, col, message),) = errors("rl.Image -> out.mask(type=float)\n")
     assert (code, line, col) == ("NS111", 4, 22) and "input takes the type" in message
+
+
+def test_any_link_can_be_muted_and_muted_links_carry_no_data():
+    graph = resolve("b = Blur()\nrl.Image -> b.Image(mute=true)\nrl.Depth -> out.depth(mute=true)\n").graph
+    assert [link.muted for link in graph.links] == [True, True]
+    assert "input_formats" not in graph.nodes["out"].bindings["5.0"].properties
+    source = HEAD.replace("format=exr, depth=32, codec=zip", "format=png") + \
+        "rl.Depth -> out.depth(mute=true)\n"
+    assert not [d for d in lint_source(source, "g.nodes").diagnostics if d.code == "NS301"]
+    ((code, _, _, message),) = errors("b = Blur()\nrl.Image -> b.Image(format=png)\n")
+    assert code == "NS102" and "takes only `mute`" in message

@@ -673,7 +673,7 @@ def _render_layer_links(a: Analysis):
         top = flows[0]
         for link in top.graph.links:
             node = top.graph.nodes.get(link.from_node)
-            if node is None or node.kind != "RenderLayers":
+            if node is None or node.kind != "RenderLayers" or link.muted:
                 continue
             out = link.bindings[version][0]
             sinks = top.reach.get((node.name, out.identifier), frozenset())
