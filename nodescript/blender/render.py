@@ -134,7 +134,7 @@ def _render_frames(executor, scene, frames, outputs, echo: Echo, err: Echo) -> i
     echo(f"{len(frames)} frame(s) in {time.perf_counter() - started:.2f} s")
     if missing_any:
         err("some File Output files were not written (is compositing enabled? are the "
-            "inputs linked?)")
+            "inputs linked, and fed by an image rather than a single value? see NS205)")
         return EXIT_DIFFERS
     return EXIT_OK
 

@@ -9,7 +9,7 @@ bpy = pytest.importorskip("bpy")
 OpenEXR = pytest.importorskip("OpenEXR")
 np = pytest.importorskip("numpy")
 
-from conftest import EXAMPLES, empty_compositor  # noqa: E402
+from conftest import EXAMPLES, ROOT, empty_compositor  # noqa: E402
 
 # The example scene: camera 10 m above the ground, a 4 m ramp tilted 30 degrees around z = 1 m.
 GROUND, RAMP_TOP = 10.0, 8.0
@@ -175,3 +175,12 @@ def test_an_unlinked_file_output_input_writes_nothing(make_scene, cli, tmp_path)
     assert ran.code == 0, ran.out + ran.err
     written = sorted(p.name for p in (tmp_path / "out" / "out").iterdir())
     assert written == ["linked0001.png"]
+
+
+def test_inputs_fed_only_by_single_values_write_no_file(make_scene, cli, graph, tmp_path):
+    # What NS205 warns about, measured: only the inputs with an image upstream write files.
+    text = (ROOT / "tests" / "golden" / "lint" / "ns205_constant_file_input.nodes").read_text()
+    ran = cli("render", make_scene(), graph(text), "--out", tmp_path / "out")
+    assert ran.code == 1 and "missing" in ran.out + ran.err       # render expects every input
+    written = sorted(p.name for p in (tmp_path / "out" / "out").iterdir())
+    assert written == ["depth0001.exr", "image0001.exr"]

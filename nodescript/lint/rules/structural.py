@@ -129,3 +129,66 @@ def unused_group(ctx: LintContext):
     for name, group in ctx.graph.groups.items():
         if name not in used:
             yield Finding(f"group `{name}` is never used", group.span)
+
+
+# Kinds that make a single value, and per-pixel kinds that keep a single value single: a File
+# Output input fed only by these gets no image, and Blender writes no file for it (measured in
+# 4.2, 4.5 and 5.0). Anything else upstream (an image, a group, a filter) is taken as an image.
+CONSTANT_KINDS = frozenset({"Value", "Color", "SceneTime"})
+PER_PIXEL_KINDS = frozenset({"Math", "MapValue", "MapRange", "Mix", "MixRGB", "ColorRamp",
+                             "CombineColor", "SeparateColor", "CombineXYZ", "SeparateXYZ",
+                             "VectorMath", "Clamp", "RGBToBW", "InvertColor", "Gamma", "Reroute"})
+
+
+@rule("NS205", "constant-file-input", Severity.WARNING,
+      "A File Output input fed only by constants: Blender writes no file for it.")
+def constant_file_input(ctx: LintContext):
+    """## What it does
+    Finds File Output inputs whose data comes only from Value, Color or Scene Time nodes,
+    possibly through per-pixel nodes (Math, Map Range, Mix, ...).
+
+    ## Why is this bad?
+    Such an input receives a single value, not an image, and Blender writes no file for it (in
+    4.2, 4.5 and 5.0 alike). `nodescript render` then reports the file as missing.
+
+    ## Example
+    ```
+    rl = RenderLayers()
+    out = FileOutput(path="//out/")
+    Value() -> Math(operation=multiply) -> out.scale
+    ```
+
+    ## Use instead
+    ```
+    rl = RenderLayers()
+    out = FileOutput(path="//out/")
+    rl.Depth -> Math(operation=multiply) -> out.scaled_depth
+    ```
+    """
+    graph = ctx.graph                   # group bodies: what reaches their inputs is unknown
+    for link in graph.links:
+        node = graph.nodes.get(link.to_node)
+        if node is None or node.kind != "FileOutput" or link.muted:
+            continue
+        source = _constant_source(graph, link.from_node)
+        if source is not None:
+            yield Finding(f"FileOutput `{node.name}` input `{link.to_socket}` gets only a single "
+                          f"value (from {source.kind} `{source.name}`): Blender writes no file "
+                          "for it", link.span)
+
+
+def _constant_source(graph, start: str):
+    """A constant node everything upstream of `start` comes from, or None if an image may."""
+    seen, pending, found = set(), [start], None
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        node = graph.nodes.get(name)
+        if node is None or node.kind not in CONSTANT_KINDS | PER_PIXEL_KINDS:
+            return None
+        if node.kind in CONSTANT_KINDS:
+            found = found or node
+        pending += [link.from_node for link in graph.links_into(name) if not link.muted]
+    return found
