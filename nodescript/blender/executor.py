@@ -10,17 +10,13 @@ import sys
 
 import bpy
 
-from nodescript import curve_settings
-from nodescript.blender import chunked, diff, plan
+from nodescript.blender import chunked, diff, node_values, plan
+from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.lowering import Lowering
 
 # Pointer properties written by datablock name -> the bpy.data collection holding them.
 POINTER_COLLECTIONS = {"node_tree": "node_groups", "scene": "scenes", "image": "images",
                        "clip": "movieclips", "mask": "masks"}
-
-
-class ExecutionError(Exception):
-    """Blender refused something the plan asks for; the message says what and where."""
 
 
 def running_version() -> str:
@@ -82,7 +78,7 @@ def read_state(scene, p: plan.Plan, lowering: Lowering) -> diff.SceneState:
     for ptree in p.trees():
         tree, exists = _existing_tree(scene, ptree, p, lowering)
         trees[ptree.name] = read_tree(tree, exists, ptree, lowering)
-    values = {v.path: _read_path(scene, v.path) for v in p.scene}
+    values = {v.path: node_values.read_path(scene, v.path) for v in p.scene}
     passes = {pv: _read_pass(scene, pv) for pv in p.passes}
     return diff.SceneState(trees, values, passes)
 
@@ -126,13 +122,13 @@ def _read_node(node, want: diff.Expected | None,
                            node.get(plan.TAG))
     if want is None:
         return state
-    state.properties = {path: _read_property(node, path) for path in want.properties}
+    state.properties = {path: node_values.read_property(node, path) for path in want.properties}
     sockets = _sockets_by_key(node.inputs)
-    state.inputs = {key: _plain(sockets[key].default_value) if key in sockets else None
+    state.inputs = {key: node_values.plain(sockets[key].default_value) if key in sockets else None
                     for key in want.inputs}
     state.input_ids = tuple(s.identifier for s in node.inputs)
     state.output_ids = tuple(s.identifier for s in node.outputs)
-    state.slots = _read_slots(node, slots)
+    state.slots = node_values.read_slots(node, slots)
     return state
 
 
@@ -146,72 +142,11 @@ def _sockets_by_key(sockets) -> dict:
     return found
 
 
-# What is read of an input's own format when the graph gives it none (enough to show drift).
-OWN_FORMAT_SHOWN = ("format.file_format", "format.color_depth")
-
-
-def _read_slots(node, wanted: tuple[plan.FileSlot, ...] | None) -> tuple[plan.FileSlot, ...] | None:
-    if node.bl_idname != "CompositorNodeOutputFile":
-        return None
-    keys = {s.name: tuple(k for k, _ in s.format) for s in wanted or () if s.format is not None}
-    per_input = {s.name for s in wanted or () if s.save_as_render is not None}     # 4.2
-
-    def own(slot, name: str, on: bool):
-        return tuple((k, _read_path(slot, k)) for k in keys.get(name, OWN_FORMAT_SHOWN)) if on else None
-
-    if hasattr(node, "file_output_items"):
-        return tuple(plan.FileSlot(i.name, socket_type=i.socket_type,
-                                   format=own(i, i.name, i.override_node_format))
-                     for i in node.file_output_items)
-    return tuple(plan.FileSlot(layer.name, path=slot.path,
-                               format=own(slot, layer.name, not slot.use_node_format),
-                               save_as_render=slot.save_as_render if layer.name in per_input
-                               else None)
-                 for slot, layer in zip(node.file_slots, node.layer_slots))
-
-
 def _read_interface(tree) -> tuple[plan.InterfaceSocket, ...]:
     items = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
     # Blender lists outputs first; plans list inputs first. Order within each side matters.
     ordered = [i for i in items if i.in_out == "INPUT"] + [i for i in items if i.in_out == "OUTPUT"]
     return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type) for i in ordered)
-
-
-def _read_property(node, path: str):
-    """A node property by RNA path; colour-ramp stops and curve points as plain tuples."""
-    points = curve_settings.POINTS_PATH.match(path)
-    if points:
-        mapping = getattr(node, points.group(1), None)
-        index = int(points.group(2))
-        if mapping is None or index >= len(mapping.curves):
-            return None
-        return tuple((p.location[0], p.location[1], p.handle_type)
-                     for p in mapping.curves[index].points)
-    elements = curve_settings.ELEMENTS_PATH.match(path)
-    if elements:
-        ramp = getattr(node, elements.group(1), None)
-        return None if ramp is None else tuple((e.position, tuple(e.color)) for e in ramp.elements)
-    return _read_path(node, path)
-
-
-def _read_path(owner, path: str):
-    try:
-        for part in path.split("."):
-            owner = getattr(owner, part)
-    except AttributeError:
-        return None
-    return _plain(owner)
-
-
-def _plain(value):
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    if hasattr(value, "bl_rna") and hasattr(value, "name"):
-        return value.name                       # a datablock: compared by name
-    try:
-        return tuple(value)
-    except TypeError:
-        return value
 
 
 def _read_pass(scene, pv: plan.PassValue):
@@ -257,7 +192,7 @@ def apply_plan(scene, p: plan.Plan, lowering: Lowering, notes: list[str] | None 
     notes = [] if notes is None else notes
     values, passes = diff.diff_scene(p, read_state_scene_only(scene, p))
     for path, _, value in sorted(values, key=lambda v: v[0] != "render.engine"):
-        _write_path(scene, path, value)        # the engine first: it changes Render Layers' sockets
+        node_values.write_path(scene, path, value)        # the engine first: it changes Render Layers' sockets
     for pv in passes:
         setattr(_pass_owner(scene, pv), pv.property, True)
     count = len(values) + len(passes)
@@ -268,7 +203,7 @@ def apply_plan(scene, p: plan.Plan, lowering: Lowering, notes: list[str] | None 
 
 
 def read_state_scene_only(scene, p: plan.Plan) -> diff.SceneState:
-    return diff.SceneState({}, {v.path: _read_path(scene, v.path) for v in p.scene},
+    return diff.SceneState({}, {v.path: node_values.read_path(scene, v.path) for v in p.scene},
                            {pv: _read_pass(scene, pv) for pv in p.passes})
 
 
@@ -453,7 +388,7 @@ def _create_node(nodes, pn: plan.Node):
     for path, value in pn.properties.items():
         _write_node_property(node, path, value)
     if pn.slots is not None:
-        _write_slots(node, pn.slots)
+        node_values.write_slots(node, pn.slots)
     _write_inputs(node, pn.inputs)
     if pn.tag_text is not None:
         node[plan.TAG] = pn.tag_text
@@ -500,53 +435,16 @@ def _update_node(node, change: diff.NodeChange) -> None:
         else:
             _write_node_property(node, what, value)
     if change.slots is not None:
-        _write_slots(node, change.slots)
+        node_values.write_slots(node, change.slots)
 
 
 def _write_node_property(node, path: str, value) -> None:
     if path in POINTER_COLLECTIONS and not isinstance(value, type(None)):
         value = _datablock(POINTER_COLLECTIONS[path], value, node)
     try:
-        points = curve_settings.POINTS_PATH.match(path)
-        elements = curve_settings.ELEMENTS_PATH.match(path)
-        if points:
-            _write_points(getattr(node, points.group(1)), int(points.group(2)), value)
-        elif elements:
-            _write_stops(getattr(node, elements.group(1)), value)
-        else:
-            _write_path(node, path, value)
-            owner = getattr(node, path.partition(".")[0], None) if "." in path else None
-            if isinstance(owner, bpy.types.CurveMapping):
-                owner.update()              # clipping and extension apply on update
+        node_values.write_property(node, path, value)
     except (TypeError, ValueError, AttributeError, IndexError, RuntimeError) as exc:
         raise ExecutionError(f"node {node.name!r}: cannot set {path} = {value!r}: {exc}") from None
-
-
-def _write_stops(ramp, stops) -> None:
-    """A ColorRamp's elements as `stops` [(position, rgba)], sorted by position. Moving an
-    element re-sorts them at once, so all but the first are removed and the others added in
-    order (a new element goes after those at the same position)."""
-    elements = ramp.elements
-    while len(elements) > 1:                    # the last one cannot be removed
-        elements.remove(elements[len(elements) - 1])
-    first = elements[0]
-    first.position, first.color = stops[0]
-    for position, color in stops[1:]:
-        elements.new(position).color = color
-
-
-def _write_points(mapping, index: int, points) -> None:
-    """A curve's points as `points` [(x, y, handle_type)], sorted by x, then the mapping
-    updated (which sorts them and clips them to its clip rectangle)."""
-    curve_points = mapping.curves[index].points
-    while len(curve_points) > max(len(points), 2):
-        curve_points.remove(curve_points[len(curve_points) - 1])
-    while len(curve_points) < len(points):
-        curve_points.new(points[-1][0], points[-1][1])
-    for point, (x, y, handle) in zip(curve_points, points):
-        point.location = (x, y)
-        point.handle_type = handle
-    mapping.update()
 
 
 def _datablock(collection: str, name: str, node):
@@ -555,15 +453,6 @@ def _datablock(collection: str, name: str, node):
         raise ExecutionError(f"node {node.name!r}: no {collection[:-1].replace('_', ' ')} "
                              f"named {name!r} in this file")
     return found
-
-
-def _write_path(owner, path: str, value) -> None:
-    *parents, last = path.split(".")
-    for part in parents:
-        owner = getattr(owner, part)
-        if owner is None:
-            raise ExecutionError(f"cannot set {path}: {part} is not set in this scene")
-    setattr(owner, last, value)
 
 
 def _write_inputs(node, values: dict[str, object]) -> None:
@@ -575,35 +464,6 @@ def _write_inputs(node, values: dict[str, object]) -> None:
         if sock is None:
             raise ExecutionError(f"node {node.name!r} has no input {key!r}")
         sock.default_value = value
-
-
-def _write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
-    if hasattr(node, "file_output_items"):       # 5.0: typed items
-        node.file_output_items.clear()
-        for slot in slots:
-            item = node.file_output_items.new(slot.socket_type, slot.name)
-            if slot.format is not None:
-                item.override_node_format = True
-                _write_own_format(node, item, slot)
-        return
-    node.file_slots.clear()                      # 4.x: slots that are also layers
-    for i, slot in enumerate(slots):
-        node.file_slots.new(slot.path)
-        node.layer_slots[i].name = slot.name
-        if slot.save_as_render is not None:
-            node.file_slots[i].save_as_render = slot.save_as_render
-        if slot.format is not None:
-            node.file_slots[i].use_node_format = False
-            _write_own_format(node, node.file_slots[i], slot)
-
-
-def _write_own_format(node, owner, slot: plan.FileSlot) -> None:
-    for path, value in slot.format:
-        try:
-            _write_path(owner, path, value)
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise ExecutionError(f"node {node.name!r} input {slot.name!r}: cannot set {path} = "
-                                 f"{value!r}: {exc}") from None
 
 
 def _link(tree, links: list[plan.Link]) -> None:
