@@ -545,7 +545,8 @@ g.cm -> data.cm
 route.Output -> data.normal
 near_far.{map_range_out} -> preview.near_far
 mv.Value -> preview.scaled
-rl.Image -> comp.Image
+rl.Image -> preview.beauty(format=jpeg, depth=8, quality=75)
+rl.Image -> comp.Image(mute=true)
 """
 
 
@@ -689,6 +690,18 @@ def build_everything(scene):
     link(tree, rl, "Object Index" if IS_5 else "IndexOB", data, 2)
     link(tree, ramp, 0, png, 0)
     link(tree, over, 0, png, 1)
+    own = png.file_output_items[1] if IS_5 else png.file_slots[1]    # beauty: its own format
+    if IS_5:
+        own.override_node_format = True
+    else:
+        own.use_node_format = False
+    own.format.file_format, own.format.quality = "JPEG", 80
+    heat = add(tree, "ColorRamp", "heat")
+    heat.color_ramp.elements.new(0.4).color = (1, 0, 0, 1)
+    link(tree, math, 0, heat, 0)
+    view = add(tree, "Viewer", "view")
+    link(tree, heat, 0, view, 0)
+    tree.links[-1].is_muted = True
 
 
 def snapshot(tree, scene) -> tuple:
@@ -701,9 +714,13 @@ def snapshot(tree, scene) -> tuple:
                  and spec.properties[k].type != "COLLECTION"}
         inputs = {s.identifier: _snap(s.default_value, scene) for s in node.inputs
                   if not s.is_linked and s.enabled and hasattr(s, "default_value")}
-        nodes[node.name] = (node.bl_idname, node.label, props, inputs, file_output_state(node))
+        ramp = node.color_ramp if hasattr(node, "color_ramp") else None
+        stops = ramp and tuple((_snap(e.position, scene), _snap(tuple(e.color), scene))
+                               for e in ramp.elements)
+        nodes[node.name] = (node.bl_idname, node.label, props, inputs, file_output_state(node),
+                            stops)
     links = sorted((l.from_node.name, l.from_socket.identifier, l.to_node.name,
-                    l.to_socket.identifier) for l in tree.links)
+                    l.to_socket.identifier, l.is_muted) for l in tree.links)
     return nodes, links
 
 
@@ -720,9 +737,16 @@ def file_output_state(node):
     settings = (fmt.file_format, fmt.color_depth, fmt.exr_codec, fmt.color_mode)
     if IS_5:
         return settings + (node.directory, node.file_name,
-                           tuple((i.name, i.socket_type) for i in node.file_output_items))
-    return settings + (node.base_path, tuple(s.path for s in node.file_slots),
+                           tuple((i.name, i.socket_type, _own_format(i, i.override_node_format))
+                                 for i in node.file_output_items))
+    return settings + (node.base_path, tuple((s.path, _own_format(s, not s.use_node_format))
+                                             for s in node.file_slots),
                        tuple(s.name for s in node.layer_slots))
+
+
+def _own_format(owner, on: bool):
+    fmt = owner.format
+    return (fmt.file_format, fmt.color_depth, fmt.color_mode, fmt.quality) if on else None
 
 
 def _snap(value, scene):
@@ -747,6 +771,8 @@ def test_applying_the_export_onto_an_emptied_copy_rebuilds_the_tree():
     scene = bpy.context.scene
     build_everything(scene)
     text = exported(scene)
+    assert "png.beauty(format=jpeg, depth=8, quality=80)" in text
+    assert "heat = ColorRamp(stops=" in text and "view.Image(mute=true)" in text
     copy = scene.copy()
     copy.name = "Copy"
     bpy.context.window.scene = copy     # apply makes Render Layers read the active scene
