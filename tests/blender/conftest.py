@@ -120,6 +120,29 @@ def empty_compositor(scene):
     return scene.node_tree
 
 
+def apply_text(text: str, scene=None, path: str = "graph.nodes") -> None:
+    """Apply a graph in memory, the way `nodescript apply` does after loading the .blend."""
+    import bpy
+
+    from nodescript.blender import executor
+    from nodescript.blender.lowering import dialect
+    from nodescript.resolve import load_graph
+
+    scene = scene or bpy.context.scene
+    loaded = load_graph(path, text)
+    errors = [d.render() for d in loaded.diagnostics if d.is_error]
+    assert not errors, errors
+    lowering = dialect("%d.%d" % tuple(bpy.app.version[:2]))
+    plan = lowering.lower(loaded.graph)
+    executor.bind_to_scene(plan, scene)
+    executor.apply_plan(scene, plan, lowering)
+
+
+def nodes_part(text: str) -> str:
+    """A graph's text from its Render Layers on (export also writes the target and scene)."""
+    return text[text.index("rl = RenderLayers()"):]
+
+
 def links_of(tree) -> set[tuple[str, str, str, str]]:
     return {(l.from_node.name, l.from_socket.name, l.to_node.name, l.to_socket.name)
             for l in tree.links}

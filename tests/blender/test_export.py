@@ -16,7 +16,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import empty_compositor  # noqa: E402
+from conftest import apply_text, empty_compositor  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from nodescript import vocabulary  # noqa: E402
@@ -488,19 +488,6 @@ def test_command_errors_are_one_line(saved_blend, tmp_path):
 
 # --- round trips through apply ------------------------------------------------------------------
 
-def apply_text(text: str, scene=None, path: str = "graph.nodes") -> None:
-    """Apply a graph in memory, the way `nodescript apply` does after loading the .blend."""
-    from nodescript.blender import executor
-    from nodescript.blender.lowering import dialect
-
-    scene = scene or bpy.context.scene
-    loaded = load_graph(path, text)
-    errors = [d.render() for d in loaded.diagnostics if d.is_error]
-    assert not errors, errors
-    lowering = dialect(V)
-    plan = lowering.lower(loaded.graph)
-    executor.bind_to_scene(plan, scene)
-    executor.apply_plan(scene, plan, lowering)
 
 
 # The same graph in every version but for the Map Range output (Value in 4.2, Result in 4.5/5.0),

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import compositor  # noqa: E402
+from conftest import compositor, nodes_part  # noqa: E402
 
 from nodescript.blender import chunked  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
@@ -35,8 +35,6 @@ def muted(tree) -> set[tuple[str, str]]:
             if l.is_muted}
 
 
-def nodes_part(text: str) -> str:
-    return text[text.index("rl = RenderLayers()"):]
 
 
 def test_muted_links_are_built_checked_and_exported(make_scene, cli, graph, open_file):

@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import compositor  # noqa: E402
+from conftest import compositor, nodes_part  # noqa: E402
 
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
@@ -39,9 +39,6 @@ def inputs_of(node) -> list[tuple[str, bool, str, str]]:
             for slot, layer in zip(node.file_slots, node.layer_slots)]
 
 
-def nodes_part(text: str) -> str:
-    """The text from the first node on (export also writes the target and scene settings)."""
-    return text[text.index("rl = RenderLayers()"):]
 
 
 def own(node, index: int):

@@ -10,11 +10,9 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import compositor, empty_compositor  # noqa: E402
+from conftest import apply_text, compositor, empty_compositor  # noqa: E402
 
-from nodescript.blender import executor  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
-from nodescript.blender.lowering import dialect  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
 from nodescript.resolve import load_graph  # noqa: E402
 
@@ -80,16 +78,6 @@ def canonical() -> str:
     return CANONICAL.format(version=V, fac=FAC, color=COLOR)
 
 
-def apply_text(text: str, scene=None) -> None:
-    """Apply a graph in memory, the way `nodescript apply` does after loading the .blend."""
-    scene = scene or bpy.context.scene
-    loaded = load_graph("graph.nodes", text)
-    errors = [d.render() for d in loaded.diagnostics if d.is_error]
-    assert not errors, errors
-    lowering = dialect(V)
-    plan = lowering.lower(loaded.graph)
-    executor.bind_to_scene(plan, scene)
-    executor.apply_plan(scene, plan, lowering)
 
 
 def exported(scene=None) -> str:
