@@ -130,7 +130,7 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
                            "Output, not of one input", arg.span,
-                           f"an input's own format takes {', '.join(allowed)}")
+                           f"an input takes {', '.join(allowed)}")
         elif key is None:
             resolver.error(codes.UNKNOWN_SETTING, f"{owner} no setting `{arg.name}`", arg.span,
                            did_you_mean(arg.name, list(allowed)))
