@@ -106,6 +106,7 @@ def settings_blend(tmp_path):
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     scene.render.use_compositing = False
+    scene.render.engine = "CYCLES"          # depth of field jitters data passes in Cycles only
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     camera.data.dof.use_dof = True
     scene.collection.objects.link(camera)

@@ -673,6 +673,10 @@ def test_ns311_dof_with_depth():
     d = one(lint(source.format(dof="true")), "NS311")
     assert d.severity is Severity.WARNING and d.span.line == 3 and "jitters Depth" in d.message
     assert lint(source.format(dof="false")) == []
+    eevee = source.format(dof="true").replace("passes = [depth]", "passes = [depth]\n    engine = eevee")
+    assert only(lint(eevee), "NS311") == []          # EEVEE's depth ignores depth of field
+    cycles = eevee.replace("engine = eevee", "engine = cycles")
+    assert one(lint(cycles), "NS311")
 
 
 def test_ns312_panoramic_depth_is_info():
