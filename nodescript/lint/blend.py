@@ -29,7 +29,8 @@ def place_findings(diags: list[Diagnostic], graph: ir.Graph | None, exported,
         place = places.find(d) if places is not None else None
         place = place or Place(exported.scene)
         span = Span(blend_path, d.span.line, d.span.col, d.span.end_line, d.span.end_col)
-        out.append(dataclasses.replace(d, span=span, place=place))
+        message = places.blender_names(d.message, d.span.line) if places is not None else d.message
+        out.append(dataclasses.replace(d, span=span, place=place, message=message))
     return out
 
 
@@ -41,6 +42,11 @@ class _Places:
         self.graph = graph
         self.by_line: dict[int, Place] = {}
         self.links: dict[int, tuple[ir.Link, str | None]] = {}
+        self.scopes: dict[int, str | None] = {}            # line -> the group body it is in
+        self.renames: dict[str | None, list[tuple[str, str]]] = {}   # exported -> Blender name
+        for (scope, name), names in exported.nodes.items():
+            if names and names[0] != name:
+                self.renames.setdefault(scope, []).append((name, names[0]))
         for name, group in graph.groups.items():          # group lines first: bodies override
             tree = exported.groups.get(name, name)
             self.cover(group.span, Place(exported.scene, group=tree))
@@ -59,11 +65,22 @@ class _Places:
         for node in graph.nodes.values():
             place = Place(self.x.scene, group=tree, node=self.node_name(scope, node.name))
             self.cover(node.span, place)
+            for line in range(node.span.line, node.span.end_line + 1):
+                self.scopes[line] = scope
         for link in graph.links:
+            self.scopes[link.span.line] = scope
             ends = (self.end(scope, link.from_node, "Group Input"), self.socket(link, 0),
                     self.end(scope, link.to_node, "Group Output"), self.socket(link, 1))
             self.cover(link.span, Place(self.x.scene, group=tree, link=ends))
             self.links[link.span.line] = (link, scope)
+
+    def blender_names(self, message: str, line: int) -> str:
+        """The message with exported node names (`File_Output_001`) as Blender's own
+        (`File Output.001`), in the graph or group body the finding is in."""
+        for name, blender in self.renames.get(self.scopes.get(line), ()):
+            message = message.replace(f"`{name}`", f"`{blender}`")
+            message = message.replace(f"`{name}.", f"`{blender}.")
+        return message
 
     def node_name(self, scope: str | None, name: str) -> str:
         names = self.x.nodes.get((scope, name))

@@ -129,6 +129,9 @@ def test_findings_name_the_scene_and_the_blender_nodes(ui_blend):
     assert f'{ui_blend}: scene "Shot 1", node "File Output.001": error[NS302]: ' in out
     assert f'{ui_blend}: scene "Shot 1", group "Soft Edges", node "Blur": error[NS308]: ' in out
     assert not re.search(re.escape(str(ui_blend)) + r":\d", out)       # no line numbers
+    # The messages name Blender's nodes too, not the exported names (File_Output_001).
+    assert "FileOutput `File Output.001` slot `depth`" in out
+    assert "colour socket `Combine Color.Image`" in out
 
 
 def test_scene_level_findings_name_the_setting(settings_blend):
