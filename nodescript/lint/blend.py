@@ -30,7 +30,10 @@ def place_findings(diags: list[Diagnostic], graph: ir.Graph | None, exported,
         place = place or Place(exported.scene)
         span = Span(blend_path, d.span.line, d.span.col, d.span.end_line, d.span.end_col)
         message = places.blender_names(d.message, d.span.line) if places is not None else d.message
-        out.append(dataclasses.replace(d, span=span, place=place, message=message))
+        help_ = d.help
+        if d.code == "NS309" and place.setting:       # a .blend has no scene block to edit
+            help_ = f"switch on {place.setting}, or apply a graph whose scene block lists the pass"
+        out.append(dataclasses.replace(d, span=span, place=place, message=message, help=help_))
     return out
 
 

@@ -142,6 +142,7 @@ def test_scene_level_findings_name_the_setting(settings_blend):
     assert head + "setting camera.data.dof.use_dof: warning[NS311]: " in out
     assert (head + 'link "Render Layers".Depth -> "File Output".depth, setting '
             'view_layers["ViewLayer"].use_pass_z: error[NS309]: ') in out
+    assert 'help: switch on view_layers["ViewLayer"].use_pass_z, or apply a graph' in out
 
 
 def test_json_sarif_and_github_formats(ui_blend, settings_blend):
