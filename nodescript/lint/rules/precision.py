@@ -431,7 +431,8 @@ def check_codec(a: Analysis):
             detail = f"PXR24 rounds 32-bit floats to 24 bits: {loss}"
         elif codec in ("B44", "B44A") and half:
             detail = (f"{codec} packs each 4x4 block of half floats lossily: errors grow with the "
-                      "spread inside a block, so they are largest at object edges")
+                      "spread inside a block, so they are largest at object edges (depth at 8-10 m: "
+                      "1.1 mm mean, up to 58 mm, measured)")
         elif codec in ("DWAA", "DWAB"):
             lossy = [c for c in channels if c in DWA_LOSSY_CHANNELS]
             if not lossy:
@@ -439,7 +440,7 @@ def check_codec(a: Analysis):
             multilayer = fmt.get("file_format") == "OPEN_EXR_MULTILAYER"
             names = ", ".join(f"{slot.slot}.{c}" if multilayer else c for c in lossy)
             detail = (f"{codec} applies a lossy DCT (like JPEG) to channels named R, G, B or Y: "
-                      f"here {names}")
+                      f"here {names} (depth at 8-10 m: 9.2 mm mean, up to 164 mm, measured)")
         else:
             continue
         severity = for_slot(Severity.ERROR, slot)
@@ -867,7 +868,16 @@ def lossy_exr_codec(ctx: LintContext):
 
     ## Why is this bad?
     Data values are compared exactly downstream; lossy codecs change them by amounts that depend
-    on the image content, largest at object edges.
+    on the image content, largest at object edges. Measured on the example scene's depth (8-10 m,
+    through a colour socket; benchmarks/exr_codec_loss.py, the same in 4.2, 4.5 and 5.0), against
+    32-bit ZIP:
+
+    | codec | mean error | largest error |
+    | --- | --- | --- |
+    | PXR24, 32-bit | 0.027 mm | 0.12 mm |
+    | ZIP, 16-bit (half float alone, for scale) | 0.94 mm | 3.9 mm |
+    | B44 / B44A, 16-bit | 1.1 mm | 58 mm |
+    | DWAA / DWAB, 16- or 32-bit | 9.2 mm | 164 mm |
 
     ## Example
     ```
