@@ -34,7 +34,6 @@ import click
 from nodescript import catalog, curve_settings, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import NodeSpec, SocketSpec
-from nodescript.resolve.file_output import BLENDER_COMPRESSION, BLENDER_QUALITY
 from nodescript.scene_settings import ENGINES, VIEW_TRANSFORMS
 
 
@@ -169,7 +168,9 @@ def _language() -> SimpleNamespace:
 
     return SimpleNamespace(common_args=resolver.COMMON_ARGS,
                            scene_enums=resolver.SCENE_DEPENDENT_ENUMS,
-                           file_defaults=file_output.DEFAULTS)
+                           file_defaults=file_output.DEFAULTS,
+                           quality=file_output.BLENDER_QUALITY,
+                           compression=file_output.BLENDER_COMPRESSION)
 
 
 @click.command("export")
@@ -987,9 +988,9 @@ def _format_args(fmt, per: dict) -> list[str]:
     wanted = _language().file_defaults["color_mode"]     # as the resolver picks it
     if fmt.color_mode != (wanted if wanted in modes else (modes or [None])[0]):
         args.append(f"color_mode={fmt.color_mode.lower()}")
-    if _uses_quality(fmt, per) and fmt.quality != BLENDER_QUALITY:
+    if _uses_quality(fmt, per) and fmt.quality != _language().quality:
         args.append(f"quality={fmt.quality}")
-    if fmt.file_format == "PNG" and fmt.compression != BLENDER_COMPRESSION:
+    if fmt.file_format == "PNG" and fmt.compression != _language().compression:
         args.append(f"compression={fmt.compression}")
     return args
 

@@ -23,3 +23,12 @@ def test_import_and_lint_without_bpy(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_export_module_loads_without_the_parser():
+    # `nodescript export` starts without lark: export reads the resolver's names on first use.
+    code = ("import sys, nodescript.blender.export\n"
+            "loaded = [m for m in ('lark', 'nodescript.syntax.parser', 'bpy') if m in sys.modules]\n"
+            "assert not loaded, loaded\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
