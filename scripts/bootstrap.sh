@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
 # Set up everything nodescript's demo and tests need, idempotently:
 #   .venvs/core     Python 3.11 + nodescript (editable) + test tools, no Blender
-#   .venvs/bpy-4.2  the same + bpy 4.2.23   (and bpy-4.5: 4.5.15, bpy-5.0: 5.0.1)
+#   .venvs/bpy-X.Y  the same + bpy for each maintained Blender (the table below);
+#                   bpy 5.1+ is built for Python 3.13 only, found by find_python
 #   Graphviz's `dot` from the system packages (for `nodescript graph` to SVG/PNG)
-# Usage: scripts/bootstrap.sh [core] [4.2] [4.5] [5.0]   (default: all)
+# Usage: scripts/bootstrap.sh [core] [4.2] [4.5] [5.0] [5.1] [5.2] [5.3]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3.11}
-declare -A BPY=([4.2]=4.2.23 [4.5]=4.5.15 [5.0]=5.0.1)
+# Blender version -> bpy release on the package registry, and the Python it is built for.
+declare -A BPY=([4.2]=4.2.23 [4.5]=4.5.15 [5.0]=5.0.1 [5.1]=5.1.2 [5.2]=5.2.3 [5.3]=5.3.0)
+declare -A PY=([core]=3.11 [4.2]=3.11 [4.5]=3.11 [5.0]=3.11 [5.1]=3.13 [5.2]=3.13 [5.3]=3.13)
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(core 4.2 4.5 5.0)
+[ ${#wanted[@]} -gt 0 ] || wanted=(core 4.2 4.5 5.0 5.1 5.2 5.3)
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+# The first python of version $1 on PATH or under pyenv (PYTHON3_11 / PYTHON3_13 override).
+find_python() {
+    local want=$1 var="PYTHON${1/./_}" candidate
+    if [ -n "${!var:-}" ]; then echo "${!var}"; return; fi
+    for candidate in "python$want" "$HOME"/.pyenv/versions/"$want".*/bin/"python$want" \
+                     /usr/local/bin/"python$want" /usr/bin/"python$want"; do
+        if "$candidate" -c 'import sys, venv' >/dev/null 2>&1; then
+            command -v "$candidate"; return
+        fi
+    done
+    return 1
+}
 
 ensure_graphviz() {
     command -v dot >/dev/null && return
@@ -26,14 +41,14 @@ ensure_graphviz() {
 
 # A venv is reused when its stamp matches what it was built from (pyproject + bpy version).
 ensure_venv() {
-    local name=$1 extra=$2 dir=.venvs/$1
-    local stamp; stamp="$(sha1sum pyproject.toml | cut -c1-12) $extra"
+    local name=$1 python=$2 extra=$3 dir=.venvs/$1
+    local stamp; stamp="$(sha1sum pyproject.toml | cut -c1-12) $extra $("$python" -V 2>&1)"
     if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ]; then
         return
     fi
-    log "creating $dir ${extra:+($extra)}"
+    log "creating $dir ${extra:+($extra)} with $("$python" -V 2>&1)"
     rm -rf "$dir"
-    "$PYTHON" -m venv "$dir"
+    "$python" -m venv "$dir"
     "$dir/bin/pip" install -q --disable-pip-version-check -e ".[test,images]" $extra \
         > "$dir.log" 2>&1 || { cat "$dir.log" >&2; exit 1; }
     echo "$stamp" > "$dir/.stamp"
@@ -43,10 +58,15 @@ mkdir -p .venvs
 ensure_graphviz
 pids=()
 for w in "${wanted[@]}"; do
+    [ -n "${PY[$w]:-}" ] || { log "unknown environment '$w' (known: core ${!BPY[*]})"; exit 2; }
+    python=$(find_python "${PY[$w]}") || {
+        log "no Python ${PY[$w]} found for '$w': install it (e.g. pyenv install ${PY[$w]}) or set PYTHON${PY[$w]/./_}=/path/to/python${PY[$w]}"
+        exit 1
+    }
     if [ "$w" = core ]; then
-        ensure_venv core "" &
+        ensure_venv core "$python" "" &
     else
-        ensure_venv "bpy-$w" "bpy==${BPY[$w]}" &
+        ensure_venv "bpy-$w" "$python" "bpy==${BPY[$w]}" &
     fi
     pids+=($!)
 done
