@@ -123,19 +123,23 @@ def _lint_blend(path: Path, scene_name: str | None, config):
     """Export the scene's compositor and lint the text; findings name the scene and the node,
     link or setting (nodescript.lint.blend). A file problem is one error line."""
     from nodescript.blender.blendfile import BlendError
-    from nodescript.blender.export import ExportError, export_file_with_names
+    from nodescript.blender.export import ExportError, export_file_rendering_effects
     from nodescript.diagnostics import Diagnostic, Severity, Span
     from nodescript.lint import LintResult, lint_source
     from nodescript.lint.blend import place_findings
 
     try:
-        exported = export_file_with_names(str(path), scene_name)
+        exports = export_file_rendering_effects(str(path), scene_name)
     except (ExportError, BlendError) as exc:
         return LintResult(str(path), [Diagnostic("NS002", Severity.ERROR, str(exc),
                                                  Span.point(str(path)))])
-    result = lint_source(exported.text, f"{path}[{exported.scene}]", config)
-    return LintResult(str(path), place_findings(result.diagnostics, result.graph, exported,
-                                                str(path)), result.graph)
+    diags, graph = [], None
+    for exported in exports:            # 5.3: every effect a render runs, in render order
+        where = exported.scene + (f"/{exported.effect}" if exported.effect else "")
+        result = lint_source(exported.text, f"{path}[{where}]", config)
+        diags += place_findings(result.diagnostics, result.graph, exported, str(path))
+        graph = graph or result.graph
+    return LintResult(str(path), diags, graph)
 
 
 @main.command()

@@ -34,10 +34,13 @@ class Place:
     node: str | None = None                 # Blender node name
     link: tuple[str, str, str, str] | None = None   # from node, from socket, to node, to socket
     setting: str | None = None              # property path from the scene: render.use_compositing
+    effect: str | None = None               # the compositor effect (5.3), when the scene has several
 
     def text(self) -> str:
         """`scene "Scene", group "Soft", node "Blur"`, `scene "Scene", setting render.use_...`."""
         parts = [f"scene {_quoted(self.scene)}"]
+        if self.effect:
+            parts.append(f"effect {_quoted(self.effect)}")
         if self.group:
             parts.append(f"group {_quoted(self.group)}")
         if self.node:

@@ -19,11 +19,8 @@ class SceneKey:
     aliases: tuple[str, ...] = ()
 
 
-ENGINES = {
-    "cycles": "CYCLES",
-    "eevee": {"4.2": "BLENDER_EEVEE_NEXT", "4.5": "BLENDER_EEVEE_NEXT", "5.0": "BLENDER_EEVEE"},
-    "workbench": "BLENDER_WORKBENCH",
-}
+# The engine words; each version's identifiers for them are its dialect's ENGINES.
+ENGINES = {"cycles": "Cycles", "eevee": "EEVEE", "workbench": "Workbench"}
 
 VIEW_TRANSFORMS = {"standard": "Standard", "raw": "Raw", "agx": "AgX", "filmic": "Filmic",
                    "filmiclog": "Filmic Log", "falsecolor": "False Color", "khronospbrneutral":
@@ -33,6 +30,10 @@ SCENE_KEYS = [
     SceneKey("engine", "enum", "render.engine", "Render engine: cycles, eevee or workbench.", ENGINES),
     SceneKey("passes", "passes", "", "Render passes to enable on the view layer, e.g. [depth, normal]."),
     SceneKey("view_layer", "str", "", "The view layer whose passes are set (default: the first one)."),
+    SceneKey("effect", "str", "",
+             "The compositor effect the graph is, in Blender versions where the compositor is a "
+             "stack of effects (default: the scene's only or active effect; a new scene gets "
+             "one). Versions without effects have one compositor and ignore it."),
     SceneKey("resolution", "size", "render.resolution_x,render.resolution_y", "Output size in pixels, (x, y)."),
     SceneKey("resolution_percent", "int", "render.resolution_percentage", "Scale of the resolution, 1-100+."),
     SceneKey("use_compositing", "bool", "render.use_compositing",
@@ -72,10 +73,3 @@ for _k in SCENE_KEYS:
     BY_KEY[_k.key] = _k
     for _alias in _k.aliases:
         BY_KEY[_alias] = _k
-
-
-def engine_value(word: str, version: str) -> str | None:
-    value = ENGINES.get(word.lower())
-    if isinstance(value, dict):
-        return value.get(version)
-    return value

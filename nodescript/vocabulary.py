@@ -35,7 +35,10 @@ STRUCTURAL_KINDS = frozenset({"GroupInput", "GroupOutput"})
 # Settings nodescript gives a node type where Blender's fresh node differs from what the kind
 # means in every version: 5.0's Mix is ShaderNodeMix, whose fresh node mixes floats, while Mix is
 # the colour mix of 4.x (MixRGB), as the compositor's own Add menu sets it (data_type = 'RGBA').
-IMPLIED_SETTINGS = {("Mix", "ShaderNodeMix"): {"data_type": "RGBA"}}
+IMPLIED_SETTINGS = {("Mix", "ShaderNodeMix"): {"data_type": "RGBA"},
+                    # 5.2's Add menu builds the function node's Switch (FLOAT by default in 5.2,
+                    # RGBA in 5.3); Switch is the colour switch of the compositor in every version.
+                    ("Switch", "GeometryNodeSwitch"): {"input_type": "RGBA"}}
 
 # Socket names that moved between versions, per kind: folded name -> the names it can have in
 # another version, tried in order on the side being searched (Mix's `Image` is input A, output
@@ -46,6 +49,8 @@ SOCKET_ALIASES = {
     "MapRange": {"value": ("Result",), "result": ("Value",)},
     "ColorRamp": {"fac": ("Factor",), "factor": ("Fac",), "image": ("Color",), "color": ("Image",)},
     "VectorCurves": {"fac": ("Factor",), "factor": ("Fac",)},
+    "Switch": {"off": ("False",), "on": ("True",), "false": ("Off",), "true": ("On",),
+               "image": ("Output",), "output": ("Image",)},
 }
 SETTING_ALIASES = {"Mix": {"useclamp": "clamp_result", "clampresult": "use_clamp"},
                    "MapRange": {"useclamp": "clamp", "clamp": "use_clamp"}}
@@ -153,7 +158,7 @@ def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
     Implied settings are the spec's defaults, with the sockets they show."""
     per_version = kind_table().get(kind, {})
     if version in per_version:
-        spec = catalog.load(version).nodes[per_version[version]]
+        spec = _with_language_defaults(catalog.load(version).nodes[per_version[version]], version)
         implied = IMPLIED_SETTINGS.get((kind, spec.idname))
         return (_with_defaults(spec, implied) if implied else spec), False
     if kind in EMULATED_KINDS and per_version:
@@ -164,6 +169,75 @@ def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
 
 def implied_settings(kind: str, idname: str) -> dict[str, object]:
     return IMPLIED_SETTINGS.get((kind, idname), {})
+
+
+# --- the language's defaults --------------------------------------------------------------------
+# A setting's default is the language's, not each version's: where Blender changed a fresh node's
+# default (Mix's factor 0.5 -> 1.0 in 5.2, Anti-Aliasing's threshold 1.0 -> 0.2 in 4.5), the same
+# text would write other data in another version. The language's default is the one of the oldest
+# version with that node type, setting and shape; the resolver writes it explicitly wherever a
+# version's fresh node differs, and export leaves out what equals it.
+
+VALUE_TYPES = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
+PROPERTY_TYPES = frozenset({"BOOLEAN", "INT", "FLOAT", "ENUM", "STRING"})
+
+
+@functools.cache
+def language_overrides(idname: str, version: str) -> tuple[dict[str, object], dict[str, object]]:
+    """(properties, inputs) where `version`'s fresh `idname` differs from the language's default,
+    mapped to the language's value (only where it has the same type and shape there)."""
+    spec = catalog.load(version).nodes.get(idname)
+    first = _first_spec(idname)
+    if spec is None or first is None or first is spec:
+        return {}, {}
+    props = {}
+    for key, prop in spec.properties.items():
+        old = first.properties.get(key)
+        if (old is not None and prop.type in PROPERTY_TYPES and not prop.readonly
+                and old.type == prop.type and old.default != prop.default
+                and _same_shape(old.default, prop.default)
+                and (prop.type != "ENUM" or old.default in {i for i, _ in prop.items})):
+            props[key] = _plain(old.default)
+    old_inputs = {s.identifier: s for s in first.inputs}
+    inputs = {}
+    for sock in spec.inputs:
+        old = old_inputs.get(sock.identifier)
+        if (old is not None and sock.type in VALUE_TYPES and old.type == sock.type
+                and old.default != sock.default and _same_shape(old.default, sock.default)):
+            inputs[sock.identifier] = _plain(old.default)
+    return props, inputs
+
+
+def _first_spec(idname: str) -> NodeSpec | None:
+    for version in catalog.supported_versions():
+        spec = catalog.load(version).nodes.get(idname)
+        if spec is not None:
+            return spec
+    return None
+
+
+def _same_shape(a, b) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+    return a is not None and b is not None
+
+
+def _plain(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _with_language_defaults(spec: NodeSpec, version: str) -> NodeSpec:
+    props, inputs = language_overrides(spec.idname, version)
+    if not props and not inputs:
+        return spec
+    new_props = {k: dataclasses.replace(p, default=list(props[k]) if isinstance(props[k], tuple)
+                                        else props[k]) if k in props else p
+                 for k, p in spec.properties.items()}
+    new_inputs = tuple(dataclasses.replace(s, default=list(inputs[s.identifier])
+                                           if isinstance(inputs[s.identifier], tuple)
+                                           else inputs[s.identifier])
+                       if s.identifier in inputs else s for s in spec.inputs)
+    return dataclasses.replace(spec, properties=new_props, inputs=new_inputs)
 
 
 def _with_defaults(spec: NodeSpec, settings: dict) -> NodeSpec:

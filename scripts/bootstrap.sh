@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything nodescript's demo and tests need, idempotently:
 #   .venvs/core     Python 3.11 + nodescript (editable) + test tools, no Blender
-#   .venvs/bpy-X.Y  the same + bpy for each maintained Blender (the table below);
+#   .venvs/bpy-X.Y  the same + bpy for each Blender nodescript has a dialect for, at the bpy
+#                   release and Python the dialect names (`python -m nodescript.dialects`);
 #                   bpy 5.1+ is built for Python 3.13 only, found by find_python
 #   Graphviz's `dot` from the system packages (for `nodescript graph` to SVG/PNG)
-# Usage: scripts/bootstrap.sh [core] [4.2] [4.5] [5.0] [5.1] [5.2] [5.3]   (default: all)
+# Usage: scripts/bootstrap.sh [core] [4.2] [4.5] ...   (default: core and every version)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Blender version -> bpy release on the package registry, and the Python it is built for.
-declare -A BPY=([4.2]=4.2.23 [4.5]=4.5.15 [5.0]=5.0.1 [5.1]=5.1.2 [5.2]=5.2.3 [5.3]=5.3.0)
-declare -A PY=([core]=3.11 [4.2]=3.11 [4.5]=3.11 [5.0]=3.11 [5.1]=3.13 [5.2]=3.13 [5.3]=3.13)
-wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(core 4.2 4.5 5.0 5.1 5.2 5.3)
-
+CORE_PYTHON=3.11
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 # The first python of version $1 on PATH or under pyenv (PYTHON3_11 / PYTHON3_13 override).
@@ -53,6 +49,18 @@ ensure_venv() {
         > "$dir.log" 2>&1 || { cat "$dir.log" >&2; exit 1; }
     echo "$stamp" > "$dir/.stamp"
 }
+
+core_python=$(find_python $CORE_PYTHON) || {
+    log "no Python $CORE_PYTHON found: install it (e.g. pyenv install $CORE_PYTHON) or set PYTHON${CORE_PYTHON/./_}=/path/to/python$CORE_PYTHON"
+    exit 1
+}
+# Blender version -> bpy release on the package registry, and the Python it is built for.
+declare -A BPY=() PY=([core]=$CORE_PYTHON)
+while read -r version release python; do
+    BPY[$version]=$release; PY[$version]=$python
+done < <(PYTHONPATH=. "$core_python" -m nodescript.dialects)
+wanted=("$@")
+[ ${#wanted[@]} -gt 0 ] || wanted=(core $(PYTHONPATH=. "$core_python" -m nodescript.dialects | cut -d' ' -f1))
 
 mkdir -p .venvs
 ensure_graphviz

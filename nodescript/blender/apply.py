@@ -53,6 +53,7 @@ class Options:
     check: bool = False
     force: bool = False
     allow_upgrade: bool = False
+    effect: str | None = None        # 5.3+: the compositor effect (overrides the graph's)
 
 
 def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
@@ -83,8 +84,10 @@ def load_executor():
     try:
         from nodescript.blender import executor
     except ImportError as exc:
-        raise Stop(EXIT_ERROR, f"this Python has no Blender module ({exc}); run nodescript from "
-                   "a venv with bpy, e.g. .venvs/bpy-5.0/bin/nodescript") from None
+        from nodescript.dialects import install_hint
+
+        raise Stop(EXIT_ERROR, f"this Python has no Blender module ({exc}): "
+                   f"{install_hint()}") from None
     return executor
 
 
@@ -139,9 +142,10 @@ def _run(opts: Options, echo: Echo, err: Echo) -> int:
     early = _lint_while_bpy_loads(opts, err)
     graph = None if early else checked_graph(opts.graph_path, opts.force, err)
     executor, scene, lowering = open_scene(opts, echo)
-    if early and early.version != lowering.VERSION:     # not the bpy found on disk: lower here
+    if early and early.version != lowering.version:     # not the bpy found on disk: lower here
         early, graph = None, checked_graph(opts.graph_path, opts.force, lambda _: None)
     p = early.bind(executor, scene) if early else plan_for(graph, lowering, executor, scene)
+    p.effect = opts.effect or p.effect
     try:
         changes = executor.diff_all(p, executor.read_state(scene, p, lowering), lowering)
     except executor.ExecutionError as exc:
@@ -156,7 +160,7 @@ def _sharing_notes(executor, scene, p, lowering, changes, copying: bool) -> list
     """What else a change reaches: a 5.0 compositor other scenes share (apply copies it for this
     scene first; with `copying`, say so), node groups other scenes' compositors use (one
     datablock for all: they change too)."""
-    notes = []
+    notes = executor.other_effects_notes(scene, p, lowering)
     tree_changes = dict(zip((t.name for t in p.trees()), changes.trees))
     if copying and tree_changes[p.tree.name] and not tree_changes[p.tree.name].create:
         sharers = executor.scene_tree_sharers(scene, lowering)

@@ -4,7 +4,10 @@ one of them runs."""
 from __future__ import annotations
 
 import sys
+
 import click
+
+from nodescript.dialects import first_with
 
 
 def _echo_err(text: str) -> None:
@@ -22,7 +25,10 @@ def _echo_err(text: str) -> None:
 @click.option("--force", is_flag=True, help="Apply despite precision findings (NS3xx and up).")
 @click.option("--allow-upgrade", is_flag=True,
               help="Accept a .blend saved by an older Blender (it is saved in this version's format).")
-def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_upgrade):
+@click.option("--effect", metavar="NAME",
+              help=f"Blender {first_with('COMPOSITOR_EFFECTS')}+: the compositor effect to make GRAPH (default: the graph's "
+                   "`effect`, else the scene's only or active effect; the others are left alone).")
+def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_upgrade, effect):
     """Make SCENE_BLEND's compositor exactly GRAPH (a .nodes file), and set its scene settings.
 
     Applying twice changes nothing. Writing in place keeps the previous file as `.blend1`; files
@@ -32,7 +38,7 @@ def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_u
     from nodescript.blender import apply as apply_module
 
     opts = apply_module.Options(scene_blend, graph, scene_name, output, dry_run, check, force,
-                                allow_upgrade)
+                                allow_upgrade, effect)
     sys.exit(apply_module.run(opts, click.echo, _echo_err))
 
 
@@ -46,7 +52,10 @@ def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_u
 @click.option("--scene", "scene_name", help="Scene to render (default: the file's active scene).")
 @click.option("--force", is_flag=True, help="Render despite precision findings in GRAPH.")
 @click.option("--allow-upgrade", is_flag=True, help="Accept a .blend saved by an older Blender.")
-def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade):
+@click.option("--effect", metavar="NAME",
+              help=f"Blender {first_with('COMPOSITOR_EFFECTS')}+: the compositor effect GRAPH is "
+                   "applied to (as apply --effect).")
+def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade, effect):
     """Render SCENE_BLEND, with GRAPH applied in memory if given (the .blend is never written).
 
     Prints every file written; exits 1 if a File Output that should have written a file did not.
@@ -54,6 +63,6 @@ def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade
     from nodescript.blender import render as render_module
 
     opts = render_module.Options(scene_blend, graph, scene_name, frames, out_dir, force,
-                                 allow_upgrade)
+                                 allow_upgrade, effect)
     sys.exit(render_module.run(opts, click.echo, _echo_err))
 

@@ -10,7 +10,7 @@ import sys
 
 import bpy
 
-from nodescript.blender import chunked, diff, node_values, plan
+from nodescript.blender import chunked, compositor, diff, node_values, plan
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.lowering import Lowering
 
@@ -178,10 +178,7 @@ def _existing_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
             raise ExecutionError(f"a {tree.bl_idname} named {ptree.name!r} exists; nodescript "
                                  "needs that name for a compositor group: rename one of them")
         return tree, tree is not None
-    if lowering.SCENE_TREE_IS_GROUP:
-        tree = scene.compositing_node_group
-        return tree, tree is not None
-    return scene.node_tree, bool(scene.use_nodes and scene.node_tree)
+    return compositor.scene_tree(scene, lowering.dialect, p.effect)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -216,7 +213,7 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
     if not changes:
         return int(created)
     if ptree is p.tree and not created:
-        tree = _own_tree(scene, tree, ptree, lowering, notes)
+        tree = _own_tree(scene, tree, ptree, p, lowering, notes)
     count = (len(changes.added) + len(changes.removed) + len(changes.changed)
              + len(changes.unlinked) + len(changes.linked) + created
              + (changes.interface is not None))
@@ -255,32 +252,30 @@ def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
     if ptree is not p.tree:
         return bpy.data.node_groups.get(ptree.name) or bpy.data.node_groups.new(
             ptree.name, "CompositorNodeTree")
-    if not lowering.SCENE_TREE_IS_GROUP:
+    dialect = lowering.dialect
+    if not dialect.TREE_IS_NODE_GROUP:
         scene.use_nodes = True
         return scene.node_tree
-    tree = scene.compositing_node_group
+    tree, _ = compositor.scene_tree(scene, dialect, p.effect)
     if tree is None:
         tree = bpy.data.node_groups.get(ptree.name)
-        if tree is not None and (tree.bl_idname != "CompositorNodeTree" or _used_by_a_scene(tree)):
+        if tree is not None and (tree.bl_idname != "CompositorNodeTree"
+                                 or compositor.users_as_compositor(tree, bpy.data.scenes, dialect)):
             raise ExecutionError(f"the node group {ptree.name!r} exists and is not free for "
                                  f"scene {scene.name!r}: rename it")
         tree = tree or bpy.data.node_groups.new(ptree.name, "CompositorNodeTree")
-        scene.compositing_node_group = tree
+        compositor.set_scene_tree(scene, dialect, tree, p.effect)
     return tree
-
-
-def _used_by_a_scene(tree) -> bool:
-    return any(getattr(s, "compositing_node_group", None) == tree for s in bpy.data.scenes)
 
 
 # --- 5.0: a compositor tree is a node group that several scenes may share ----------------------
 
-def scene_tree_sharers(scene, lowering: Lowering) -> list[str]:
+def scene_tree_sharers(scene, lowering: Lowering, effect: str | None = None) -> list[str]:
     """Who else uses the scene's compositor tree ("scene 'B'", "node group 'G'"); empty when the
-    scene has it to itself. Only 5.0 trees can be shared: 4.x trees belong to their scene."""
-    if not lowering.SCENE_TREE_IS_GROUP:
+    scene has it to itself. Only node-group trees can be shared: 4.x trees belong to their scene."""
+    if not lowering.dialect.TREE_IS_NODE_GROUP:
         return []
-    tree = scene.compositing_node_group
+    tree, _ = compositor.scene_tree(scene, lowering.dialect, effect)
     if tree is None or tree.users - tree.use_fake_user <= 1:     # the scene itself
         return []
     return _names(bpy.data.user_map(subset=[tree]).get(tree, set()) - {scene})
@@ -312,7 +307,14 @@ def shared_group_users(scene, changed: list[str]) -> dict[str, list[str]]:
 
 
 def _compositor_scenes(trees) -> set:
-    return {s for s in bpy.data.scenes if _compositor(s) in trees}
+    return {s for s in bpy.data.scenes
+            if any(e.tree in trees for e in compositor.effects(s, _running_dialect()))}
+
+
+def _running_dialect():
+    from nodescript import dialects
+
+    return dialects.get(running_version())
 
 
 def _names(ids) -> list[str]:
@@ -320,15 +322,27 @@ def _names(ids) -> list[str]:
     return sorted(f"{kinds.get(type(i).__name__, type(i).__name__)} {i.name!r}" for i in ids)
 
 
-def _own_tree(scene, tree, ptree: plan.Tree, lowering: Lowering, notes: list[str]):
+def other_effects_notes(scene, p: plan.Plan, lowering: Lowering) -> list[str]:
+    """5.3: the compositor effects apply leaves alone (it changes only the graph's effect)."""
+    try:
+        others = compositor.other_effects(scene, lowering.dialect, p.effect)
+    except compositor.CompositorError as exc:
+        raise ExecutionError(str(exc)) from None
+    if not others:
+        return []
+    names = ", ".join(f"{e.name!r} (render {'on' if e.for_render else 'off'})" for e in others)
+    return [f"scene {scene.name!r} has other compositor effects, left as they are: {names}"]
+
+
+def _own_tree(scene, tree, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes: list[str]):
     """The scene's 5.0 compositor, copied for it first when others use it too: they keep theirs
     as it was. The copy is named like a tree apply makes (Blender adds .001 if that is taken)."""
-    sharers = scene_tree_sharers(scene, lowering)
+    sharers = scene_tree_sharers(scene, lowering, p.effect)
     if not sharers:
         return tree
     copy = tree.copy()
     copy.name = ptree.name
-    scene.compositing_node_group = copy
+    compositor.set_scene_tree(scene, lowering.dialect, copy, p.effect)
     notes.append(f"scene {scene.name!r} has its own compositor now, {copy.name!r}: {tree.name!r} "
                  f"is also used by {', '.join(sharers)} and stays as it was")
     return copy
@@ -492,15 +506,10 @@ def _find_socket(node, sock: plan.Socket, side: str):
 
 # --- rendering -------------------------------------------------------------------------------
 
-def _compositor(scene):
-    if hasattr(scene, "compositing_node_group"):
-        return scene.compositing_node_group
-    return scene.node_tree if scene.use_nodes else None
-
-
 def _file_output_nodes(scene) -> list[tuple[str, object]]:
     """(label, node) for every unmuted File Output the compositor runs: the tree's own, and those
-    inside the node groups it uses, which write too (in 4.2, 4.5 and 5.0), labelled group/node."""
+    inside the node groups it uses, which write too (measured), labelled group/node; with
+    several compositor effects rendering (5.3), each effect's are labelled effect/..."""
     found: list[tuple[str, object]] = []
     seen: set[str] = set()
 
@@ -514,18 +523,20 @@ def _file_output_nodes(scene) -> list[tuple[str, object]]:
                 seen.add(node.node_tree.name)
                 walk(node.node_tree, f"{prefix}{node.node_tree.name}/")
 
-    tree = _compositor(scene)
-    if tree is not None:
-        walk(tree, "")
+    running = [e for e in compositor.effects(scene, _running_dialect())
+               if e.for_render and e.tree is not None]
+    for effect in running:      # 5.3: several effects may each have a "File Output"
+        walk(effect.tree, f"{effect.name}/" if len(running) > 1 else "")
     return found
 
 
 def redirect_outputs(scene, out_dir: str) -> None:
     """Every File Output to out_dir/<node name>/ (out_dir/<group>/<node name>/ inside a node
     group; file-name prefixes kept), the render result to out_dir/render/."""
+    items = _running_dialect().FILE_OUTPUT_ITEMS
     for label, node in _file_output_nodes(scene):
         folder = os.path.join(out_dir, *label.split("/"), "")
-        if hasattr(node, "directory"):
+        if items:
             node.directory = folder
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
             node.base_path = folder + os.path.basename(node.base_path)
@@ -537,18 +548,19 @@ def redirect_outputs(scene, out_dir: str) -> None:
 
 def file_outputs(scene, make) -> list:
     """What each File Output will write, via `make(node, folder, file_format, multilayer,
-    prefix, names, formats)` (render.FileOutput): kept free of bpy types."""
+    prefix, names, formats, extension=...)` (render.FileOutput): kept free of bpy types."""
+    dialect = _running_dialect()
     found = []
     for label, node in _file_output_nodes(scene):
         fmt = node.format.file_format
         multilayer = fmt == "OPEN_EXR_MULTILAYER"
-        # A muted link writes nothing, as an unlinked input (measured in 4.2, 4.5, 5.0).
+        # A muted link writes nothing, as an unlinked input (measured).
         linked = [any(not link.is_muted for link in sock.links) for sock in node.inputs
                   if sock.identifier != "__extend__"]
-        if hasattr(node, "file_output_items"):        # 5.0
+        if dialect.FILE_OUTPUT_ITEMS:
             folder, prefix = bpy.path.abspath(node.directory), node.file_name
             slots = [(prefix + i.name, i.override_node_format, i) for i in node.file_output_items]
-        else:                                          # 4.x
+        else:
             base = bpy.path.abspath(node.base_path)
             folder, prefix = (os.path.dirname(base), os.path.basename(base)) if multilayer \
                 else (base, "")
@@ -556,8 +568,10 @@ def file_outputs(scene, make) -> list:
         slots = [slot for slot, on in zip(slots, linked) if on]
         names = [name for name, _, _ in slots]
         formats = [owner.format.file_format if own else "" for _, own, owner in slots]
+        extension = node.use_file_extension if dialect.FILE_EXTENSION_SWITCH else True
         if any(linked):
-            found.append(make(label, folder, fmt, multilayer, prefix, names, formats))
+            found.append(make(label, folder, fmt, multilayer, prefix, names, formats,
+                              extension=extension))
     return found
 
 

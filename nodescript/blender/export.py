@@ -31,10 +31,13 @@ from types import SimpleNamespace
 
 import click
 
-from nodescript import catalog, curve_settings, vocabulary
+from nodescript import catalog, curve_settings, dialects, vocabulary
+from nodescript.blender import compositor
+# File Output item type nodescript declares for a source socket type (as lowering does).
+from nodescript.blender.lower_file_output import ITEM_SOCKET_TYPES
 from nodescript.blender.plan import TAG
 from nodescript.catalog import NodeSpec, SocketSpec
-from nodescript.scene_settings import ENGINES, VIEW_TRANSFORMS
+from nodescript.scene_settings import VIEW_TRANSFORMS
 
 
 __all__ = ["ExportError", "ExportedScene", "export_command", "export_file",
@@ -57,6 +60,7 @@ class ExportedScene:
     # node names it stands for (several for an emulation, the main one first)
     nodes: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)   # nodescript group -> node tree name
+    effect: str | None = None          # 5.3: the compositor effect, when the scene has several
 
 
 # Properties that are UI state or follow from links, never written.
@@ -76,9 +80,6 @@ GROUP_WORDS = {"VALUE": "float", "RGBA": "color", "VECTOR": "vector", "INT": "in
 INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
                    "NodeSocketVector": "VECTOR", "NodeSocketInt": "INT",
                    "NodeSocketBool": "BOOLEAN"}
-# 5.0 File Output item type nodescript declares for a source socket type (as lower_5_0 does).
-ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECTOR": "VECTOR",
-                     "RGBA": "RGBA"}
 # 5.0 item type -> the word `out.name(type=...)` takes (resolve.file_output.INPUT_TYPES).
 ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 # Words the grammar reserves: a node named like this would not parse.
@@ -87,7 +88,7 @@ FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
               "file); not exported")
 RAW_SLOT = ("has save_as_render off while other inputs on the node's format have it on; "
-            "nodescript gives them one value (Blender 4.2 keeps it per input); exported as on")
+            "nodescript gives them one value (this Blender keeps it per input); exported as on")
 # 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).
 MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
                    "min": ("min", "use_min"), "max": ("max", "use_max")}
@@ -97,18 +98,21 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"})  
 
 # --- entry points ---------------------------------------------------------------------------
 
-def export_file(blend_path, scene_name: str | None = None) -> str:
-    """Open `blend_path` (scripts disabled, never saved) and export one scene (default: active)."""
-    return export_file_with_names(blend_path, scene_name).text
+def export_file(blend_path, scene_name: str | None = None, effect: str | None = None) -> str:
+    """Open `blend_path` (scripts disabled, never saved) and export one scene (default: active);
+    with compositor effects (5.3), one effect (default: the only or active one)."""
+    return export_file_with_names(blend_path, scene_name, effect).text
 
 
-def export_file_with_names(blend_path, scene_name: str | None = None) -> ExportedScene:
+def export_file_with_names(blend_path, scene_name: str | None = None,
+                           effect: str | None = None) -> ExportedScene:
     """export_file, with the Blender names of what each line of the text stands for."""
     try:
         import bpy
     except ImportError:
-        raise ExportError("exporting needs Blender's Python module: pip install "
-                          "'nodescript[blender]' and bpy==4.2.23, 4.5.15 or 5.0.1") from None
+        from nodescript.dialects import install_hint
+
+        raise ExportError(f"exporting needs Blender's Python module: {install_hint()}") from None
     from nodescript.blender.executor import quiet
     from nodescript.blender.safe_io import open_blend
 
@@ -117,7 +121,27 @@ def export_file_with_names(blend_path, scene_name: str | None = None) -> Exporte
     with quiet():
         open_blend(blend_path, allow_upgrade=True)
     scene = _pick_scene(bpy, scene_name, str(blend_path))
-    return export_scene_with_names(scene, version=running_version())
+    return export_scene_with_names(scene, version=running_version(), effect=effect)
+
+
+def export_file_rendering_effects(blend_path, scene_name: str | None = None) -> list[ExportedScene]:
+    """One export per compositor effect a render runs, in render order (5.3; one export of the
+    scene's compositor in other versions): what `lint SCENE.blend` audits."""
+    export_file_with_names(blend_path, scene_name)          # opens the file, checks the scene
+    import bpy
+
+    scene = _pick_scene(bpy, scene_name, str(blend_path))
+    version = running_version()
+    effects = compositor.effects(scene, dialects.get(version))
+    running = [e for e in effects if e.for_render and e.tree is not None]
+    if not dialects.get(version).COMPOSITOR_EFFECTS or len(effects) <= 1:
+        return [export_scene_with_names(scene, version=version)]
+    found = []
+    for effect in running:
+        exported = export_scene_with_names(scene, version=version, effect=effect.name)
+        exported.effect = effect.name
+        found.append(exported)
+    return found
 
 
 def running_version() -> str:
@@ -142,20 +166,23 @@ def _pick_scene(bpy, name: str | None, path: str):
     raise ExportError(f'{path}: no scene "{name}"; the file has {names}')
 
 
-def export_scene(scene, *, version: str) -> str:
+def export_scene(scene, *, version: str, effect: str | None = None) -> str:
     """The scene's compositor as canonical `.nodes` text for Blender `version` ("4.2", ...)."""
-    return export_scene_with_names(scene, version=version).text
+    return export_scene_with_names(scene, version=version, effect=effect).text
 
 
-def export_scene_with_names(scene, *, version: str) -> ExportedScene:
+def export_scene_with_names(scene, *, version: str, effect: str | None = None) -> ExportedScene:
     """export_scene, with the Blender names of what each line of the text stands for."""
     from nodescript.fmt import format_source
 
     if version not in catalog.supported_versions():
         raise ExportError(f"no catalogue for Blender {version}; nodescript knows "
                           f"{', '.join(catalog.supported_versions())}")
-    exporter = _SceneExporter(scene, version)
-    text = format_source(exporter.run())
+    exporter = _SceneExporter(scene, version, effect)
+    try:
+        text = format_source(exporter.run())
+    except compositor.CompositorError as exc:
+        raise ExportError(str(exc)) from None
     layer = scene.view_layers[0].name if len(scene.view_layers) else None
     return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees)
 
@@ -177,14 +204,17 @@ def _language() -> SimpleNamespace:
 @click.argument("blend", type=click.Path(dir_okay=False))
 @click.option("--scene", "scene_name", metavar="NAME",
               help="Scene to export (default: the active one).")
+@click.option("--effect", metavar="NAME",
+              help=f"Blender {dialects.first_with('COMPOSITOR_EFFECTS')}+: the compositor effect to "
+                   "export (default: the only or active one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.nodes",
               help="Write here instead of printing.")
-def export_command(blend, scene_name, output):
+def export_command(blend, scene_name, effect, output):
     """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
     from nodescript.blender.blendfile import BlendError
 
     try:
-        text = export_file(blend, scene_name)
+        text = export_file(blend, scene_name, effect)
     except (ExportError, BlendError) as exc:
         raise click.ClickException(str(exc)) from None
     if output is None:
@@ -208,9 +238,11 @@ class _GroupText:
 
 
 class _SceneExporter:
-    def __init__(self, scene, version: str):
+    def __init__(self, scene, version: str, effect: str | None = None):
         self.scene = scene
+        self.effect = effect
         self.version = version
+        self.dialect = dialects.get(version)
         self.catalog = catalog.load(version)
         self.notes: list[str] = []
         self.groups: dict[str, _GroupText] = {}      # tree name -> definition, users after used
@@ -247,8 +279,8 @@ class _SceneExporter:
         return "\n".join(lines).rstrip("\n") + "\n"
 
     def scene_tree(self):
-        if self.version == "5.0":
-            return self.scene.compositing_node_group
+        if self.dialect.TREE_IS_NODE_GROUP:
+            return compositor.scene_tree(self.scene, self.dialect, self.effect)[0]
         if not self.scene.use_nodes:
             if self.scene.node_tree is not None and len(self.scene.node_tree.nodes):
                 self.note("the scene has a compositor tree but does not use nodes (use_nodes is "
@@ -284,15 +316,30 @@ class _SceneExporter:
 
     # --- scene { } -----------------------------------------------------------------------------
     def scene_block(self, tree) -> list[str]:
-        settings = [*self.engine_settings(), *self.pass_settings(tree), *self.render_settings()]
+        settings = [*self.effect_settings(), *self.engine_settings(), *self.pass_settings(tree),
+                    *self.render_settings()]
         if not settings:
             return []
         return ["scene {", *[f"    {key} = {value}" for key, value in settings], "}", ""]
 
+    def effect_settings(self) -> list[tuple[str, str]]:
+        """`effect = "..."` when the scene's compositor is one of several effects (5.3), so the
+        text names the effect it was exported from; the others are noted."""
+        if not self.dialect.COMPOSITOR_EFFECTS:
+            return []
+        chosen = compositor.pick_effect(self.scene, self.dialect, self.effect)
+        others = compositor.other_effects(self.scene, self.dialect, self.effect)
+        if others:
+            names = ", ".join(f'"{e.name}"' for e in others)
+            self.note(f"the scene has other compositor effects, not in this file: {names} "
+                      "(export --effect NAME exports one)")
+        if chosen is None or (not others and chosen.name == self.dialect.DEFAULT_EFFECT_NAME):
+            return []
+        return [("effect", _string(chosen.name))]
+
     def engine_settings(self) -> list[tuple[str, str]]:
         engine = self.scene.render.engine
-        word = next((w for w, v in ENGINES.items()
-                     if (v.get(self.version) if isinstance(v, dict) else v) == engine), None)
+        word = self.dialect.engine_word(engine)
         if word is None:
             self.note(f"render engine {engine} has no nodescript name; not exported")
             return []
@@ -469,6 +516,7 @@ class _TreeExporter:
     def __init__(self, scene_exporter: _SceneExporter, tree, interface: _Interface | None):
         self.x = scene_exporter
         self.version = scene_exporter.version
+        self.dialect = scene_exporter.dialect
         self.tree = tree
         self.interface = interface
         self.names = _Names(reserved=interface.names() if interface else set())
@@ -522,7 +570,7 @@ class _TreeExporter:
     def add_node(self, node, tag: dict | None) -> None:
         if node.bl_idname in ("NodeGroupInput", "NodeGroupOutput") and self.interface is not None:
             return                                      # the group's params stand for them
-        if node.bl_idname == "NodeGroupOutput" and self.version == "5.0":
+        if node.bl_idname == "NodeGroupOutput" and self.dialect.TREE_IS_NODE_GROUP:
             self.add_emulation([node], {"kind": "Composite", "node": node.name})
             return
         kind = self.x.kind_of(node)
@@ -736,10 +784,10 @@ class _TreeExporter:
         return True
 
     def item_type_arg(self, link) -> None:
-        """5.0 items declare their type, and it decides half vs full float in EXR: write
+        """Items declare their type (5.0 on), and it decides half vs full float in EXR: write
         `out.name(type=float)` when it is not the feeding socket's (what nodescript declares)."""
         node = link.to_node
-        if self.version != "5.0" or node.bl_idname != "CompositorNodeOutputFile":
+        if not self.dialect.FILE_OUTPUT_ITEMS or node.bl_idname != "CompositorNodeOutputFile":
             return
         index = _index(node.inputs, link.to_socket)
         items = node.file_output_items
@@ -916,7 +964,7 @@ class _FileOutputReader:
         return args + _label_arg(self.node.label)
 
     def paths_and_slots(self) -> tuple[str, str]:
-        if self.x.version == "5.0":
+        if self.x.dialect.FILE_OUTPUT_ITEMS:
             items = list(self.node.file_output_items)
             self.unit.slots = [item.name for item in items]
             self.own_formats(items, [item.override_node_format for item in items])
@@ -932,14 +980,15 @@ class _FileOutputReader:
         # Layer names edited apart from the paths: the paths name the files, so they win.
         self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
         self.own_formats(slots, [not slot.use_node_format for slot in slots])
-        if self.x.version == "4.2" and len({s.save_as_render for s in slots if s.use_node_format}) > 1:
+        if not self.x.dialect.NODE_SAVE_AS_RENDER \
+                and len({s.save_as_render for s in slots if s.use_node_format}) > 1:
             self.note_slots([s.use_node_format and not s.save_as_render for s in slots], RAW_SLOT)
         return base, prefix or ""
 
     def save_as_render(self) -> bool:
-        """The node's; 4.2 has it per input only: off when every input on the node's format has
-        it off (apply sets the node's value on each)."""
-        if hasattr(self.node, "save_as_render"):
+        """The node's; without a node-level flag (4.2) it is per input only: off when every
+        input on the node's format has it off (apply sets the node's value on each)."""
+        if self.x.dialect.NODE_SAVE_AS_RENDER:
             return self.node.save_as_render
         if self.fmt.file_format == "OPEN_EXR_MULTILAYER":
             return True

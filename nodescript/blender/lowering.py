@@ -1,50 +1,26 @@
 """IR Graph -> Plan for one Blender version. Pure: no bpy, only the shipped catalogues.
 
-The base class holds the machinery; each version is a small dialect (lower_4_2, lower_4_5,
-lower_5_0) that overrides UPPER-CASE tables and the few methods whose API changed, each with a
-comment on why. `lower(graph, version)` picks the dialect.
+One class for every version: what differs is read from the version's dialect
+(nodescript.dialects), File Output's two APIs live in lower_file_output, kinds a version lacks
+are built by lower_emulations. `lower(graph, version)` lowers for one version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from nodescript import catalog, curve_settings, ir, vocabulary
-from nodescript.blender import plan
+from nodescript import catalog, curve_settings, dialects, ir, vocabulary
+from nodescript.blender import lower_emulations, lower_file_output, plan
+from nodescript.blender.expansion import Expansion, LoweringError
 from nodescript.blender.layout import layout
-from nodescript.scene_settings import BY_KEY, engine_value
+from nodescript.scene_settings import BY_KEY
+
+__all__ = ["Expansion", "Lowering", "LoweringError", "dialect", "lower"]
 
 # The File Output kind (nodescript.resolve.file_output.FILE_OUTPUT), from the vocabulary: importing
 # nodescript.resolve would load the parser, which apply's bpy process does not otherwise need.
 FILE_OUTPUT = vocabulary.KIND_OVERRIDES["CompositorNodeOutputFile"]
 
 
-class LoweringError(Exception):
-    """The graph uses something the target version cannot express (message names the target)."""
-
-
-@dataclass
-class Expansion:
-    """The plan nodes one IR node becomes, and where its sockets went.
-
-    `inputs`/`outputs` map a binding's socket identifier to a plan socket; sockets not in them
-    stay on the plan node named like the IR node (the usual one-to-one case).
-    """
-
-    nodes: list[plan.Node]
-    inputs: dict[str, plan.Socket] = field(default_factory=dict)
-    outputs: dict[str, plan.Socket] = field(default_factory=dict)
-    links: list[plan.Link] = field(default_factory=list)    # between its own nodes
-    by_index: bool = False           # its sockets are found by index (groups, File Output)
-
-
 class Lowering:
-    VERSION = ""
-    # How the scene's compositor is reached: "scene.node_tree" (4.x) or a node group (5.0).
-    SCENE_TREE_IS_GROUP = False
-    SCENE_TREE_NAME = "{scene} Compositing"
-    # Kind -> method building it from other nodes, for kinds this version lacks.
-    EMULATIONS: dict[str, str] = {}
     # IR socket type -> interface socket type of node groups.
     INTERFACE_SOCKET_TYPES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
                               "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt",
@@ -55,22 +31,24 @@ class Lowering:
                                       "is_active_output"})
     MANAGED_PROPERTY_TYPES = frozenset({"BOOLEAN", "INT", "FLOAT", "ENUM", "STRING"})
 
-    def __init__(self) -> None:
-        self.catalog = catalog.load(self.VERSION)
+    def __init__(self, dialect: dialects.Dialect) -> None:
+        self.dialect = dialect
+        self.version = dialect.VERSION
+        self.catalog = catalog.load(self.version)
         self._defaults: dict[str, tuple[dict[str, object], dict[str, object]]] = {}
 
     # --- the whole graph ----------------------------------------------------------------------
     def lower(self, graph: ir.Graph) -> plan.Plan:
-        if self.VERSION not in graph.targets:
+        if self.version not in graph.targets:
             raise LoweringError(f"the graph targets Blender {', '.join(graph.targets)}, "
-                                f"not {self.VERSION}")
+                                f"not {self.version}")
         groups = [self.lower_tree(name, graph.groups[name].body, graph.groups[name])
                   for name in _groups_in_use_order(graph)]
-        tree = self.lower_tree(self.SCENE_TREE_NAME, graph, None)
-        if self.SCENE_TREE_IS_GROUP:
+        tree = self.lower_tree(self.dialect.SCENE_TREE_NAME, graph, None)
+        if self.dialect.TREE_IS_NODE_GROUP:
             tree.interface = self.scene_interface(tree)
-        return plan.Plan(self.VERSION, tree, groups, self.scene_values(graph),
-                         self.pass_values(graph))
+        return plan.Plan(self.version, tree, groups, self.scene_values(graph),
+                         self.pass_values(graph), graph.setting("effect"))
 
     def lower_tree(self, name: str, graph: ir.Graph, group: ir.Group | None) -> plan.Tree:
         expansions = {n.name: self.lower_node(n, graph, group) for n in graph.nodes.values()}
@@ -98,13 +76,13 @@ class Lowering:
 
     # --- nodes --------------------------------------------------------------------------------
     def lower_node(self, node: ir.Node, graph: ir.Graph, group: ir.Group | None) -> Expansion:
-        binding = node.bindings[self.VERSION]
-        if binding.emulated or node.kind in self.EMULATIONS:
-            method = self.EMULATIONS.get(node.kind)
-            if method is None:
+        binding = node.bindings[self.version]
+        if binding.emulated:
+            build = lower_emulations.EMULATIONS.get(node.kind)
+            if build is None:
                 raise LoweringError(f"{node.kind} `{node.name}` cannot be built in Blender "
-                                    f"{self.VERSION}")
-            return getattr(self, method)(node, binding, group)
+                                    f"{self.version}")
+            return build(self.dialect, node, binding, group)
         if node.kind == FILE_OUTPUT:
             return self.file_output(node, binding, graph)
         pnode = plan.Node(node.name, binding.idname, label=str(node.args.get("label", "")),
@@ -114,25 +92,22 @@ class Lowering:
         return Expansion([pnode], by_index=node.group is not None)
 
     # --- File Output: the version-neutral settings onto this version's API ----------------------
-    FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")
-
     def file_output(self, node: ir.Node, binding: ir.NodeBinding, graph: ir.Graph) -> Expansion:
         props = binding.properties
-        fmt = props.get("format", {})
-        multilayer = fmt.get("file_format") == "OPEN_EXR_MULTILAYER"
-        items = self.file_items(node, graph)
+        multilayer = props.get("format", {}).get("file_format") == "OPEN_EXR_MULTILAYER"
+        slots = tuple(lower_file_output.slot(self.dialect, name, type_, props, multilayer)
+                      for name, type_ in self.file_items(node, graph))
         pnode = plan.Node(node.name, binding.idname, label=str(node.args.get("label", "")),
-                          properties=self.file_output_properties(props, multilayer),
-                          slots=tuple(self.file_slot(name, type_, props, multilayer,
-                                                     self.own_format(props, name))
-                                      for name, type_ in items))
+                          properties=lower_file_output.node_properties(self.dialect, props,
+                                                                       multilayer),
+                          slots=slots)
         return Expansion([pnode], by_index=True)
 
     def file_items(self, node: ir.Node, graph: ir.Graph) -> list[tuple[str, str]]:
         """(item name, source socket type) in slot order, from the links into the node."""
         found: dict[int, tuple[str, str]] = {}
         for link in graph.links_into(node.name):
-            into = link.bindings[self.VERSION][1]        # this version's binding, not the first target's
+            into = link.bindings[self.version][1]        # this version's binding, not the first target's
             found.setdefault(into.index, (into.name, self.data_type(link, graph)))
         return [found[i] for i in sorted(found)]
 
@@ -141,7 +116,7 @@ class Lowering:
         follow them back to the first output that is not a Reroute and take that one's type."""
         seen: set[str] = set()
         while True:
-            src = link.bindings[self.VERSION][0]
+            src = link.bindings[self.version][0]
             node = graph.nodes.get(link.from_node)
             if node is None or node.kind != "Reroute" or node.name in seen:
                 return src.type
@@ -151,28 +126,10 @@ class Lowering:
                 return src.type                          # an unfed Reroute: its own type
             link = feeding[0]
 
-    def file_output_properties(self, props: dict, multilayer: bool) -> dict[str, object]:
-        raise NotImplementedError
-
-    def format_properties(self, fmt: dict) -> dict[str, object]:
-        # file_format first: switching format resets depth, codec and colour mode.
-        return {f"format.{k}": fmt[k] for k in self.FORMAT_KEYS if k in fmt}
-
-    def own_format(self, props: dict, name: str) -> tuple[tuple[str, object], ...] | None:
-        """An input's own format (`out.preview(format=png)`) as RNA paths under its slot."""
-        fmt = props.get("input_formats", {}).get(name)
-        if fmt is None:
-            return None
-        return (*self.format_properties(fmt).items(), ("save_as_render", fmt["save_as_render"]))
-
-    def file_slot(self, name: str, type_: str, props: dict, multilayer: bool,
-                  own_format: tuple | None) -> plan.FileSlot:
-        raise NotImplementedError
-
     # --- links --------------------------------------------------------------------------------
     def lower_link(self, link: ir.Link, expansions: dict[str, Expansion],
                    group: ir.Group | None) -> plan.Link:
-        src, dst = link.bindings[self.VERSION]
+        src, dst = link.bindings[self.version]
         return plan.Link(self.endpoint(link.from_node, src, "outputs", expansions, group),
                          self.endpoint(link.to_node, dst, "inputs", expansions, group), link.muted)
 
@@ -196,14 +153,16 @@ class Lowering:
                       for s in group.outputs])
 
     def scene_interface(self, tree: plan.Tree) -> tuple[plan.InterfaceSocket, ...]:
-        return ()
+        """A node-group compositor's output socket, when the graph has a Composite."""
+        has_composite = any(n.tag and n.tag["kind"] == "Composite" for n in tree.nodes)
+        return (lower_emulations.composite_socket(self.dialect),) if has_composite else ()
 
     # --- scene settings and passes -------------------------------------------------------------
     def scene_values(self, graph: ir.Graph) -> list[plan.SceneValue]:
         out = []
         for setting in graph.scene:
             spec = BY_KEY[setting.key]
-            if spec.type in ("passes", "clip") or spec.key == "view_layer":
+            if spec.type in ("passes", "clip") or spec.key in ("view_layer", "effect"):
                 continue                  # passes: view-layer switches; clip: lint only
             if spec.type == "size":
                 out += [plan.SceneValue(p, v) for p, v in zip(spec.path.split(","), setting.value)]
@@ -215,9 +174,9 @@ class Lowering:
 
     def enum_value(self, spec, word: str) -> str:
         if spec.key == "engine":
-            value = engine_value(word, self.VERSION)
+            value = self.dialect.engine(word)
             if value is None:
-                raise LoweringError(f"engine `{word}` is not available in Blender {self.VERSION}")
+                raise LoweringError(f"engine `{word}` is not available in Blender {self.version}")
             return value
         folded = {vocabulary.fold(k): v for k, v in spec.choices.items()}
         return folded[vocabulary.fold(word)]
@@ -225,17 +184,17 @@ class Lowering:
     def pass_values(self, graph: ir.Graph) -> list[plan.PassValue]:
         """Passes declared in `scene`, then those behind every Render Layers output used."""
         engine = graph.setting("engine")
-        engine = engine_value(engine, self.VERSION) if engine else None
+        engine = self.dialect.engine(engine) if engine else None
         layer = graph.setting("view_layer")
         wanted: list[tuple[str, str | None, str | None]] = []
-        aliases = vocabulary.pass_aliases(self.VERSION)
+        aliases = vocabulary.pass_aliases(self.version)
         for name in graph.setting("passes", ()):
             wanted.append((aliases.get(vocabulary.fold(name), name), layer, None))
         for link in graph.links:
             node = graph.nodes.get(link.from_node)
             if node is not None and node.kind == "RenderLayers":
-                props = node.bindings[self.VERSION].properties
-                wanted.append((link.bindings[self.VERSION][0].name, props.get("layer", layer),
+                props = node.bindings[self.version].properties
+                wanted.append((link.bindings[self.version][0].name, props.get("layer", layer),
                                props.get("scene")))
         out: list[plan.PassValue] = []
         for socket, view_layer, scene in wanted:
@@ -300,15 +259,12 @@ def _groups_in_use_order(graph: ir.Graph) -> list[str]:
 
 
 def dialect(version: str) -> Lowering:
-    from nodescript.blender.lower_4_2 import Lowering42
-    from nodescript.blender.lower_4_5 import Lowering45
-    from nodescript.blender.lower_5_0 import Lowering50
-
-    dialects = {cls.VERSION: cls for cls in (Lowering42, Lowering45, Lowering50)}
-    if version not in dialects:
+    """The lowering for Blender `version` (LoweringError if nodescript does not know it)."""
+    try:
+        return Lowering(dialects.get(version))
+    except dialects.UnknownVersion as exc:
         raise LoweringError(f"nodescript cannot lower to Blender {version}; it knows "
-                            f"{', '.join(dialects)}")
-    return dialects[version]()
+                            f"{', '.join(dialects.versions())}") from None
 
 
 def lower(graph: ir.Graph, version: str) -> plan.Plan:

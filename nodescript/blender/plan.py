@@ -116,6 +116,9 @@ class Plan:
     groups: list[Tree] = field(default_factory=list)     # node groups, used ones before users
     scene: list[SceneValue] = field(default_factory=list)
     passes: list[PassValue] = field(default_factory=list)
+    # The compositor effect the tree is (5.3: `scene { effect = "..." }` or `--effect`);
+    # None: the scene's only or active effect. Versions without effects ignore it.
+    effect: str | None = None
 
     def trees(self) -> list[Tree]:
         return [*self.groups, self.tree]

@@ -39,6 +39,7 @@ class Options:
     out_dir: str | None = None
     force: bool = False
     allow_upgrade: bool = False
+    effect: str | None = None        # 5.3+: the compositor effect GRAPH is applied to
 
 
 @dataclass
@@ -52,18 +53,20 @@ class FileOutput:
     prefix: str = ""                  # multilayer: the file name before the frame number
     names: list[str] = field(default_factory=list)   # single-layer: one name per linked input
     formats: list[str] = field(default_factory=list)  # per name: its own format, "" = the node's
+    extension: bool = True            # 5.2+: `use_file_extension` off writes names without one
 
     def files(self, frame: int) -> list[str]:
         if self.multilayer:
-            return [os.path.join(self.folder, frame_name(self.prefix, frame) + _extension(
+            return [os.path.join(self.folder, frame_name(self.prefix, frame) + self._extension(
                 self.file_format))]
         formats = self.formats or [""] * len(self.names)
-        return [os.path.join(self.folder, frame_name(name, frame) + _extension(own or self.file_format))
+        return [os.path.join(self.folder, frame_name(name, frame) + self._extension(own or self.file_format))
                 for name, own in zip(self.names, formats)]
 
-
-def _extension(file_format: str) -> str:
-    return EXTENSIONS.get(file_format, "." + file_format.lower())
+    def _extension(self, file_format: str) -> str:
+        if not self.extension:
+            return ""
+        return EXTENSIONS.get(file_format, "." + file_format.lower())
 
 
 def frame_name(name: str, frame: int) -> str:
@@ -101,6 +104,7 @@ def _run(opts: Options, echo: Echo, err: Echo) -> int:
     executor, scene, lowering = open_scene(opts, echo)
     if graph is not None:
         p = plan_for(graph, lowering, executor, scene)
+        p.effect = opts.effect or p.effect
         try:
             executor.apply_plan(scene, p, lowering)      # in memory only: never saved
         except executor.ExecutionError as exc:

@@ -366,6 +366,8 @@ def _describe_node(node, in_menu: frozenset[str]) -> dict:
              "inputs": [_describe_input(socket) for socket in node.inputs],
              "outputs": [_describe_output(socket) for socket in node.outputs],
              "properties": _own_properties(node)}
+    for prop_id, dependent in _dependent_items(node).items():
+        entry["properties"][prop_id]["items_by"] = dependent
     entry.update(_structs(node))
     availability = _availability(node)
     if availability:
@@ -393,27 +395,101 @@ def _shown(node) -> dict[str, list[str]]:
             "outputs": [s.identifier for s in node.outputs if s.enabled]}
 
 
-def _availability_switches(node) -> list[tuple[str, list[str]]]:
-    """The enum settings that show or hide sockets (a Mix node's data_type, a Math node's
-    operation), each with its values: every value is set on the fresh node and the sockets read."""
-    base = _shown(node)
-    switches = []
+def _settable_enums(node) -> list[tuple[str, list[str]]]:
+    """(identifier, values valid on the fresh node) of the node's own single-choice enums."""
+    found = []
     for prop in node.bl_rna.properties:
         if (prop.type != "ENUM" or prop.is_enum_flag or prop.is_readonly
                 or prop.identifier in BASE_NODE_PROPERTIES):
             continue
         values = _enum_identifiers(node, prop.identifier) or []
-        default = getattr(node, prop.identifier)
-        if default not in values:          # an empty dynamic enum (no image, no layer, ...)
-            continue
+        if getattr(node, prop.identifier) in values:   # else an empty dynamic enum (no image...)
+            found.append((prop.identifier, values))
+    return found
+
+
+def _dependent_items(node) -> dict[str, dict]:
+    """{enum: {"by": other enum, "cases": {other's value: [items]}}} for enums whose items
+    change with another enum's value (5.3's Compare offers only EQUAL, NOT_EQUAL, BRIGHTER and
+    DARKER for RGBA, and switching data_type resets operation). Probed on the fresh node, which
+    is put back as it was."""
+    enums = _settable_enums(node)
+    fresh = {name: values for name, values in enums}
+    defaults = {name: getattr(node, name) for name, _ in enums}
+    found: dict[str, dict] = {}
+    for by, by_values in enums:
+        cases: dict[str, dict[str, list[str]]] = {}
+        for value in by_values:
+            try:
+                setattr(node, by, value)
+            except TypeError:             # a dynamic enum emptied by an earlier probe
+                continue
+            for name, _ in enums:
+                if name != by and name not in found:
+                    cases.setdefault(name, {})[value] = _enum_identifiers(node, name) or []
+            _restore(node, defaults)
+        for name, per_value in cases.items():
+            # Items that vanish (a Cryptomatte's layers from an image source) say nothing.
+            if all(per_value.values()) and any(v != fresh[name] for v in per_value.values()):
+                found[name] = {"by": by, "cases": per_value}
+    return found
+
+
+def _restore(node, values: dict[str, str]) -> None:
+    """Set enum values back; a dependent enum's value is valid only after the one it follows."""
+    for _ in range(2):
+        for name, value in values.items():
+            try:
+                setattr(node, name, value)
+            except TypeError:
+                pass
+
+
+def _all_values(node, name: str, values: list[str]) -> list[str]:
+    """An enum's values over every value of the enum its items follow, in first-seen order."""
+    dependent = _dependent_items(node).get(name)
+    if dependent is None:
+        return values
+    merged = list(values)
+    for items in dependent["cases"].values():
+        merged += [v for v in items if v not in merged]
+    return merged
+
+
+def _availability_switches(node) -> list[tuple[str, list[str]]]:
+    """The enum settings that show or hide sockets (a Mix node's data_type, a Math node's
+    operation), each with its values: every value is set on the fresh node and the sockets read
+    (a value valid only under another setting's value is tried under that one)."""
+    base = _shown(node)
+    enums = _settable_enums(node)
+    dependent = _dependent_items(node)
+    defaults = {name: getattr(node, name) for name, _ in enums}
+    switches = []
+    for name, values in enums:
+        values = _all_values(node, name, values)
         changes = False
         for value in values:
-            setattr(node, prop.identifier, value)
+            if not _try_set(node, name, value, dependent.get(name)):
+                continue
             changes = changes or _shown(node) != base
-        setattr(node, prop.identifier, default)
+            _restore(node, defaults)
         if changes:
-            switches.append((prop.identifier, values))
+            switches.append((name, values))
     return switches
+
+
+def _try_set(node, name: str, value: str, dependent: dict | None) -> bool:
+    """Set `name` to `value`, first switching the enum its items follow when it must."""
+    if dependent is not None and value not in _enum_identifiers(node, name):
+        by_value = next((v for v, items in dependent["cases"].items() if value in items), None)
+        if by_value is None:
+            return False
+        setattr(node, dependent["by"], by_value)
+    try:
+        setattr(node, name, value)
+    except TypeError:
+        return False
+    return True
 
 
 def _availability(node) -> dict | None:
@@ -429,15 +505,22 @@ def _availability(node) -> dict | None:
         combos = [c + [v] for c in combos for v in values]
     if len(combos) > MAX_AVAILABILITY_CASES:
         raise RuntimeError(f"{node.bl_idname}: {len(combos)} availability cases, over the limit")
-    defaults = [getattr(node, name) for name in names]
+    defaults = {name: getattr(node, name) for name in names}
     cases = {}
     for combo in combos:
+        if _set_combination(node, names, combo):     # some combinations do not exist (5.3 Compare)
+            cases[" ".join(combo)] = _shown(node)
+        _restore(node, defaults)
+    return {"by": names, "cases": cases}
+
+
+def _set_combination(node, names: list[str], combo: list[str]) -> bool:
+    try:
         for name, value in zip(names, combo):
             setattr(node, name, value)
-        cases[" ".join(combo)] = _shown(node)
-    for name, value in zip(names, defaults):
-        setattr(node, name, value)
-    return {"by": names, "cases": cases}
+    except TypeError:
+        return False
+    return [getattr(node, name) for name in names] == list(combo)
 
 
 def _nodes(tree) -> dict:

@@ -33,6 +33,7 @@ def place_findings(diags: list[Diagnostic], graph: ir.Graph | None, exported,
         help_ = d.help
         if d.code == "NS309" and place.setting:       # a .blend has no scene block to edit
             help_ = f"switch on {place.setting}, or apply a graph whose scene block lists the pass"
+        place = dataclasses.replace(place, effect=exported.effect)
         out.append(dataclasses.replace(d, span=span, place=place, message=message, help=help_))
     return out
 

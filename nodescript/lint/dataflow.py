@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from nodescript import ir, vocabulary
+from nodescript import dialects, ir, vocabulary
 from nodescript.vocabulary import fold
 
 # --- data passes ------------------------------------------------------------------------------
@@ -378,9 +378,9 @@ def slot_type(flow: Flow, link: ir.Link) -> str:
     """The type a File Output input is written as in this version.
 
     4.x: the slot takes the type of the socket linked into it (a reroute takes its input's type).
-    5.0: the item is created with the declared `socket_type`, the IR's slot type.
+    5.0 on: the item is created with the declared `socket_type`, the IR's slot type.
     """
-    if flow.version.startswith("4."):
+    if not dialects.get(flow.version).FILE_OUTPUT_ITEMS:
         return flow.feeder(link).bindings[flow.version][0].type
     return link.bindings[flow.version][1].type
 

@@ -7,7 +7,7 @@ each backend lowering maps them onto its API. Inputs are created by the links in
 
 from __future__ import annotations
 
-from nodescript import catalog, ir, vocabulary
+from nodescript import catalog, dialects, ir, vocabulary
 from nodescript.catalog import PropSpec
 from nodescript.diagnostics import did_you_mean
 from nodescript.resolve import codes
@@ -86,11 +86,12 @@ def _input_type(arg: ast.Arg, node: ir.Node, link: ir.Link, version: str, resolv
         resolver.error(codes.BAD_VALUE, f"an input's type is {', '.join(INPUT_TYPES)}, not "
                        f"{describe(arg.value)}", arg.value.span)
         return
-    if version.startswith("4."):
-        resolver.error(codes.NOT_IN_TARGET, "File Output inputs declare a type in Blender 5.0 "
-                       "only: in 4.2 and 4.5 an input takes the type of the socket linked into it",
-                       arg.span,
-                       'target "5.0", or link from a socket of that type')
+    if not dialects.get(version).FILE_OUTPUT_ITEMS:
+        typed = [d.VERSION for d in dialects.all_dialects() if d.FILE_OUTPUT_ITEMS]
+        resolver.error(codes.NOT_IN_TARGET, f"File Output inputs declare a type in Blender "
+                       f"{typed[0]} on only: before it an input takes the type of the socket "
+                       "linked into it", arg.span,
+                       f'target "{typed[0]}".."{typed[-1]}", or link from a socket of that type')
         return
     type_ = INPUT_TYPES[word]
     node.bindings[version].properties.setdefault("input_types", {})[link.to_socket] = type_

@@ -230,8 +230,12 @@ class _GraphBuilder:
                 node.bindings[version] = resolve_file_output(call, version, self.r)
             else:
                 spec, emulated = vocabulary.spec_for(node.kind, version)
-                node.bindings[version] = ir.NodeBinding(spec.idname, emulated, properties=dict(
-                    vocabulary.implied_settings(node.kind, spec.idname)))
+                props, inputs = ({}, {}) if emulated else \
+                    vocabulary.language_overrides(spec.idname, version)
+                node.bindings[version] = ir.NodeBinding(
+                    spec.idname, emulated,
+                    properties={**props, **vocabulary.implied_settings(node.kind, spec.idname)},
+                    inputs=dict(inputs))
         self._parent(node, call)
         if node.kind == FILE_OUTPUT:
             return

@@ -29,6 +29,18 @@ def version(bpy) -> str:
     return "%d.%d" % tuple(bpy.app.version[:2])
 
 
+def running_dialect():
+    """The dialect of the running bpy: tests branch on its features, never on version numbers."""
+    from nodescript import dialects
+
+    return dialects.get("%d.%d" % tuple(_bpy().app.version[:2]))
+
+
+@pytest.fixture
+def dialect(bpy):
+    return running_dialect()
+
+
 def _example_scene_module():
     spec = importlib.util.spec_from_file_location("make_example_scene",
                                                   ROOT / "scripts" / "make_example_scene.py")
@@ -101,19 +113,22 @@ def open_file(bpy):
 
 
 def compositor(scene):
-    """The scene's compositor tree in any version."""
-    if hasattr(scene, "compositing_node_group"):
-        return scene.compositing_node_group
-    return scene.node_tree if scene.use_nodes else None
+    """The scene's compositor tree in any version (5.3: the only or active effect's)."""
+    from nodescript.blender import compositor as where
+
+    return where.scene_tree(scene, running_dialect())[0]
 
 
 def empty_compositor(scene):
     """A new, empty compositor tree for `scene`, in any version (for trees built as in the UI)."""
     import bpy
 
-    if hasattr(scene, "compositing_node_group"):
+    from nodescript.blender import compositor as where
+
+    dialect = running_dialect()
+    if dialect.TREE_IS_NODE_GROUP:
         tree = bpy.data.node_groups.new(f"{scene.name} Compositing", "CompositorNodeTree")
-        scene.compositing_node_group = tree
+        where.set_scene_tree(scene, dialect, tree)
         return tree
     scene.use_nodes = True
     scene.node_tree.nodes.clear()

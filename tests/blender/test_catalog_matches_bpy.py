@@ -140,9 +140,12 @@ def test_object_index_pass_name(catalog):
 def test_cryptomatte_and_cycles_passes(catalog):
     passes = catalog["render_passes"]
     assert passes["CryptoObject00"]["property"] == "use_pass_cryptomatte_object"
-    assert passes["Denoising Normal"] == {"owner": "view_layer.cycles",
-                                          "property": "denoising_store_passes",
-                                          "engines": ["CYCLES"]}
+    cycles = {k: v for k, v in passes["Denoising Normal"].items() if k != "by_engine"}
+    assert cycles == {"owner": "view_layer.cycles", "property": "denoising_store_passes",
+                      "engines": ["CYCLES"]}
+    # 5.3's EEVEE has denoising passes too, behind its own switch.
+    for engine, how in passes["Denoising Normal"].get("by_engine", {}).items():
+        assert engine.startswith("BLENDER_EEVEE") and how["owner"] == "view_layer.eevee"
     assert "use_pass_z" in catalog["view_layer_passes"]
     assert "cycles.denoising_store_passes" in catalog["view_layer_passes"]
 

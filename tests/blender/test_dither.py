@@ -20,7 +20,7 @@ from nodescript.inspect.image import load_image  # noqa: E402
 from nodescript.lint import lint_source  # noqa: E402
 
 GRAPH = """\
-target "4.2".."5.0"
+target "4.2".."5.3"
 
 scene {{
     engine = cycles

@@ -569,7 +569,8 @@ s.scaled -> view.Image
 
 
 def canonical(template: str = CANONICAL) -> str:
-    return template.format(version=V, map_range_out="Value" if V == "4.2" else "Result")
+    out = vocabulary.spec_for("MapRange", V)[0].outputs[0].name       # Value (4.2) or Result
+    return template.format(version=V, map_range_out=out)
 
 
 @pytest.mark.parametrize("template", [CANONICAL, CANONICAL_GROUP], ids=["scene", "group"])

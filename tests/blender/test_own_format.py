@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import compositor, nodes_part  # noqa: E402
+from conftest import compositor, nodes_part, running_dialect  # noqa: E402
 
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
@@ -168,7 +168,7 @@ def test_save_as_render_is_kept_in_every_version(make_scene, cli, graph, open_fi
     assert nodes_part(export_scene(bpy.context.scene, version=V)) == nodes_part(format_source(RAW))
     assert cli("apply", scene_file, graph_file, "--check").code == 0
 
-    if V == "4.2":                                      # switched back on for one input
+    if not running_dialect().NODE_SAVE_AS_RENDER:       # switched back on for one input
         compositor(open_file(scene_file)).nodes["out"].file_slots[0].save_as_render = True
         bpy.ops.wm.save_mainfile()
         drift = cli("apply", scene_file, graph_file, "--check")
@@ -192,8 +192,7 @@ def test_save_as_render_changes_what_is_written(make_scene, cli, graph, tmp_path
     assert np.abs(pixels["beauty"] - pixels["graded"]).max() > 2 / 255
 
 
-TYPED = """\
-target "5.0"
+TYPED = f'target "{V}"\n' + """\
 
 scene {
     passes = [depth]
@@ -208,7 +207,8 @@ cc.Image -> out.depth(type=float)
 """
 
 
-@pytest.mark.skipif(V != "5.0", reason="Blender 5.0 inputs declare their type")
+@pytest.mark.skipif(not running_dialect().FILE_OUTPUT_ITEMS,
+                    reason="only File Output items (5.0 on) declare their type")
 def test_a_declared_input_type_is_built_exported_and_decides_the_precision(make_scene, cli,
                                                                            graph, open_file,
                                                                            tmp_path):

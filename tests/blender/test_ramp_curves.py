@@ -12,16 +12,18 @@ bpy = pytest.importorskip("bpy")
 
 from conftest import apply_text, compositor, empty_compositor  # noqa: E402
 
+from nodescript import vocabulary  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
 from nodescript.resolve import load_graph  # noqa: E402
 
 V = "%d.%d" % tuple(bpy.app.version[:2])
 IS_5 = bpy.app.version >= (5, 0)
-RAMP = "CompositorNodeValToRGB" if V == "4.2" else "ShaderNodeValToRGB"
+_RAMP_SPEC = vocabulary.spec_for("ColorRamp", V)[0]
+RAMP = _RAMP_SPEC.idname
 # Color Ramp's sockets: Fac/Image in 4.2's compositor node, Fac/Color in 4.5's shader node,
-# Factor/Color in 5.0's.
-FAC, COLOR = {"4.2": ("Fac", "Image"), "4.5": ("Fac", "Color")}.get(V, ("Factor", "Color"))
+# Factor/Color from 5.0.
+FAC, COLOR = _RAMP_SPEC.inputs[0].name, _RAMP_SPEC.outputs[0].name
 
 # Written the way export writes it, so export gives it back unchanged.
 CANONICAL = """\

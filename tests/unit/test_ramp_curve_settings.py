@@ -11,7 +11,7 @@ from nodescript.blender.lowering import dialect, lower
 from nodescript.fmt import format_source
 from nodescript.resolve import compile_source
 
-VERSIONS = ("4.2", "4.5", "5.0")
+VERSIONS = catalog.supported_versions()
 
 
 def resolve(text: str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from nodescript import catalog, ir
+from nodescript import catalog, dialects, ir
 from nodescript.diagnostics import Severity, Span
 from nodescript.lint import dataflow as df
 from nodescript.lint.context import LintContext
@@ -316,7 +316,7 @@ def _is_half(slot: df.SlotFlow) -> bool:
         return False
     if slot.socket_type != "RGBA":
         return False                      # float -> V, vector -> XYZ: always full float
-    if slot.version != "4.2" and slot.raw == {"Cryptomatte"}:
+    if slot.raw == {"Cryptomatte"} and not dialects.get(slot.version).CRYPTOMATTE_HALF_IN_HALF_EXR:
         return False                      # 4.5+: Cryptomatte layers stay full float
     return True
 
@@ -401,12 +401,11 @@ def check_half(a: Analysis):
 def _channels(slot: df.SlotFlow) -> list[str]:
     """Channel names the slot is written as (after the last dot)."""
     multilayer = _format(slot).get("file_format") == "OPEN_EXR_MULTILAYER"
+    as_rgb = not multilayer and dialects.get(slot.version).SINGLE_LAYER_EXR_DATA_AS_RGB
     if slot.socket_type == "VALUE":
-        if multilayer or slot.version == "4.2":
-            return ["V"]
-        return ["R", "G", "B"]            # 4.5/5.0 single-layer EXR copies the value into RGB
+        return ["R", "G", "B"] if as_rgb else ["V"]
     if slot.socket_type == "VECTOR":
-        return ["X", "Y", "Z"] if multilayer or slot.version == "4.2" else ["R", "G", "B"]
+        return ["R", "G", "B"] if as_rgb else ["X", "Y", "Z"]
     if slot.raw == {"Cryptomatte"}:
         return ["r", "g", "b", "a"]       # lower case on purpose: EXR codecs leave them alone
     return ["R", "G", "B", "A"]

@@ -1,0 +1,13 @@
+"""Blender 5.2 LTS: a fresh File Output names its files "{blend_name}" and can leave the
+extension off (`use_file_extension`); Mix's factor defaults to 1.0 (0.5 before: lowering writes
+the language's value, see vocabulary.language_defaults); function nodes (Switch as
+GeometryNodeSwitch, strings, ...) enter the compositor; the compositor device defaults to GPU."""
+
+from nodescript.dialects.blender_5_1 import Blender51
+
+
+class Blender52(Blender51):
+    VERSION = "5.2"
+    BPY_RELEASE = "5.2.3"
+    FILE_EXTENSION_SWITCH = True
+    FRESH_FILE_NAME = "{blend_name}"
