@@ -50,10 +50,15 @@ SOCKET_ALIASES = {
     "ColorRamp": {"fac": ("Factor",), "factor": ("Fac",), "image": ("Color",), "color": ("Image",)},
     "VectorCurves": {"fac": ("Factor",), "factor": ("Fac",)},
     "Switch": {"off": ("False",), "on": ("True",), "false": ("Off",), "true": ("On",),
-               "image": ("Output",), "output": ("Image",)},
+               "image": ("Output",), "output": ("Image",), "check": ("Switch",)},
 }
 SETTING_ALIASES = {"Mix": {"useclamp": "clamp_result", "clampresult": "use_clamp"},
-                   "MapRange": {"useclamp": "clamp", "clamp": "use_clamp"}}
+                   "MapRange": {"useclamp": "clamp", "clamp": "use_clamp"},
+                   "Switch": {"switch": "check"}}        # 4.2: the state is a setting
+# Properties that only mirror an input where the node has that input (4.5's Switch keeps `check`
+# in step with its `Switch` input): there the input is the setting, and the property is left
+# alone (not written, not compared, not exported).
+MIRRORED_PROPERTIES = {("CompositorNodeSwitch", "check"): "Switch"}
 
 # Sockets a node's chain uses when none is named (first match wins).
 MAIN_SOCKET_NAMES = ("image", "value", "result", "color", "vector", "float", "a")
@@ -226,7 +231,18 @@ def _plain(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+def mirrored_properties(spec: NodeSpec) -> frozenset[str]:
+    """The spec's properties that mirror one of its inputs (MIRRORED_PROPERTIES)."""
+    inputs = {s.identifier for s in spec.inputs}
+    return frozenset(prop for (idname, prop), into in MIRRORED_PROPERTIES.items()
+                     if idname == spec.idname and into in inputs and prop in spec.properties)
+
+
 def _with_language_defaults(spec: NodeSpec, version: str) -> NodeSpec:
+    mirrors = mirrored_properties(spec)
+    if mirrors:
+        spec = dataclasses.replace(spec, properties={k: p for k, p in spec.properties.items()
+                                                     if k not in mirrors})
     props, inputs = language_overrides(spec.idname, version)
     if not props and not inputs:
         return spec

@@ -34,7 +34,7 @@ import click
 from nodescript import catalog, curve_settings, dialects, vocabulary
 from nodescript.blender import compositor
 # File Output item type nodescript declares for a source socket type (as lowering does).
-from nodescript.blender.lower_file_output import ITEM_SOCKET_TYPES
+from nodescript.blender.lower_file_output import FOUR_COMPONENT_PASSES, ITEM_SOCKET_TYPES
 from nodescript.blender.plan import TAG
 from nodescript.catalog import NodeSpec, SocketSpec
 from nodescript.scene_settings import VIEW_TRANSFORMS
@@ -968,6 +968,7 @@ class _FileOutputReader:
             items = list(self.node.file_output_items)
             self.unit.slots = [item.name for item in items]
             self.own_formats(items, [item.override_node_format for item in items])
+            self.dimension_notes(items)
             return self.node.directory, self.node.file_name
         base = self.node.base_path
         layers = [slot.name for slot in self.node.layer_slots]
@@ -984,6 +985,22 @@ class _FileOutputReader:
                 and len({s.save_as_render for s in slots if s.use_node_format}) > 1:
             self.note_slots([s.use_node_format and not s.save_as_render for s in slots], RAW_SLOT)
         return base, prefix or ""
+
+    def dimension_notes(self, items: list) -> None:
+        """Vector items are 3D, or 4D when fed by the motion-vector pass (as lowering declares
+        them); other dimensions cannot be written in the language yet."""
+        for index, item in enumerate(items):
+            if item.socket_type != "VECTOR" or index >= len(self.node.inputs):
+                continue
+            links = self.node.inputs[index].links
+            source = links[0].from_socket if links else None
+            how = self.x.catalog.render_passes.get(source.name) if source is not None \
+                and links[0].from_node.bl_idname == "CompositorNodeRLayers" else None
+            wanted = 4 if (how or {}).get("property") in FOUR_COMPONENT_PASSES else 3
+            if item.vector_socket_dimensions != wanted:
+                self.note_slots([i == index for i in range(len(items))],
+                                f"is a {item.vector_socket_dimensions}D vector; nodescript "
+                                f"builds it {wanted}D")
 
     def save_as_render(self) -> bool:
         """The node's; without a node-level flag (4.2) it is per input only: off when every

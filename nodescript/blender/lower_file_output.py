@@ -10,6 +10,10 @@ from nodescript.dialects import Dialect
 # float in a 16-bit EXR, so a value stays a value.
 ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECTOR": "VECTOR",
                      "RGBA": "RGBA"}
+# Render passes with four components: motion vectors (previous and next frame's x and y). An
+# item declares them 4D, else Blender writes X, Y, Z and drops the next frame's y (measured in
+# 5.0 and 5.1; 4.x slots always drop it, which lint reports).
+FOUR_COMPONENT_PASSES = frozenset({"use_pass_vector"})
 # file_format first: switching format resets depth, codec and colour mode.
 FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")
 
@@ -46,13 +50,16 @@ def node_properties(dialect: Dialect, props: dict, multilayer: bool) -> dict[str
     return out
 
 
-def slot(dialect: Dialect, name: str, type_: str, props: dict, multilayer: bool) -> plan.FileSlot:
+def slot(dialect: Dialect, name: str, type_: str, props: dict, multilayer: bool,
+         components: int = 3) -> plan.FileSlot:
     fmt = own_format(props, name)
     if dialect.FILE_OUTPUT_ITEMS:
         if fmt is not None:                   # an item's format has a media type too
             fmt = (("format.media_type", "IMAGE"), *fmt)
         type_ = props.get("input_types", {}).get(name, type_)      # `out.depth(type=float)`
-        return plan.FileSlot(name, socket_type=ITEM_SOCKET_TYPES.get(type_, "RGBA"), format=fmt)
+        socket_type = ITEM_SOCKET_TYPES.get(type_, "RGBA")
+        dims = components if socket_type == "VECTOR" and components != 3 else None
+        return plan.FileSlot(name, socket_type=socket_type, format=fmt, dimensions=dims)
     # Slots take the linked socket's type by themselves; the layer name is the item name.
     # Without a node-level save_as_render each input's own flag applies (measured in 4.2):
     # the node's setting goes onto each.

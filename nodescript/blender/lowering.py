@@ -95,21 +95,31 @@ class Lowering:
     def file_output(self, node: ir.Node, binding: ir.NodeBinding, graph: ir.Graph) -> Expansion:
         props = binding.properties
         multilayer = props.get("format", {}).get("file_format") == "OPEN_EXR_MULTILAYER"
-        slots = tuple(lower_file_output.slot(self.dialect, name, type_, props, multilayer)
-                      for name, type_ in self.file_items(node, graph))
+        slots = tuple(lower_file_output.slot(self.dialect, name, type_, props, multilayer,
+                                             components)
+                      for name, type_, components in self.file_items(node, graph))
         pnode = plan.Node(node.name, binding.idname, label=str(node.args.get("label", "")),
                           properties=lower_file_output.node_properties(self.dialect, props,
                                                                        multilayer),
                           slots=slots)
         return Expansion([pnode], by_index=True)
 
-    def file_items(self, node: ir.Node, graph: ir.Graph) -> list[tuple[str, str]]:
-        """(item name, source socket type) in slot order, from the links into the node."""
-        found: dict[int, tuple[str, str]] = {}
+    def file_items(self, node: ir.Node, graph: ir.Graph) -> list[tuple[str, str, int]]:
+        """(item name, source socket type, components) in slot order, from the links into it."""
+        found: dict[int, tuple[str, str, int]] = {}
         for link in graph.links_into(node.name):
             into = link.bindings[self.version][1]        # this version's binding, not the first target's
-            found.setdefault(into.index, (into.name, self.data_type(link, graph)))
+            found.setdefault(into.index, (into.name, self.data_type(link, graph),
+                                          self.components(link, graph)))
         return [found[i] for i in sorted(found)]
+
+    def components(self, link: ir.Link, graph: ir.Graph) -> int:
+        """4 for a four-component render pass (motion vectors) linked straight in, else 3."""
+        source = graph.nodes.get(link.from_node)
+        if source is None or source.kind != "RenderLayers":
+            return 3
+        how = self.catalog.render_passes.get(link.bindings[self.version][0].name) or {}
+        return 4 if how.get("property") in lower_file_output.FOUR_COMPONENT_PASSES else 3
 
     def data_type(self, link: ir.Link, graph: ir.Graph) -> str:
         """The type of the data a link carries: Reroutes are typed RGBA in the catalogue, so
@@ -228,9 +238,11 @@ class Lowering:
         spec = self.catalog.nodes.get(idname)
         if spec is None or idname == "CompositorNodeOutputFile":
             return {}, {}
+        mirrors = vocabulary.mirrored_properties(spec)
         props = {k: _plain_default(p.default) for k, p in spec.properties.items()
                  if p.type in self.MANAGED_PROPERTY_TYPES and not p.readonly
-                 and k not in self.UNMANAGED_PROPERTIES and p.default is not None}
+                 and k not in self.UNMANAGED_PROPERTIES and k not in mirrors
+                 and p.default is not None}
         props.update(curve_settings.defaults(spec))      # colour-ramp stops, curve points
         inputs = {s.identifier: _plain_default(s.default) for s in spec.inputs
                   if s.default is not None and s.type in ("VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR")}

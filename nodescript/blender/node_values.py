@@ -30,13 +30,19 @@ def read_slots(node, wanted: tuple[plan.FileSlot, ...] | None) -> tuple[plan.Fil
 
     if hasattr(node, "file_output_items"):
         return tuple(plan.FileSlot(i.name, socket_type=i.socket_type,
-                                   format=own(i, i.name, i.override_node_format))
+                                   format=own(i, i.name, i.override_node_format),
+                                   dimensions=_dimensions(i))
                      for i in node.file_output_items)
     return tuple(plan.FileSlot(layer.name, path=slot.path,
                                format=own(slot, layer.name, not slot.use_node_format),
                                save_as_render=slot.save_as_render if layer.name in per_input
                                else None)
                  for slot, layer in zip(node.file_slots, node.layer_slots))
+
+
+def _dimensions(item) -> int | None:
+    dims = getattr(item, "vector_socket_dimensions", 3)
+    return dims if item.socket_type == "VECTOR" and dims != 3 else None
 
 
 def read_property(node, path: str):
@@ -132,6 +138,8 @@ def write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
         node.file_output_items.clear()
         for slot in slots:
             item = node.file_output_items.new(slot.socket_type, slot.name)
+            if slot.dimensions is not None:
+                item.vector_socket_dimensions = slot.dimensions
             if slot.format is not None:
                 item.override_node_format = True
                 _write_own_format(node, item, slot)

@@ -50,6 +50,9 @@ class FileSlot:
     # 4.2 only: the input's save_as_render when it uses the node's format (4.2 has no node-level
     # one; 4.5 and 5.0 read the node's). None: not set per input.
     save_as_render: bool | None = None
+    # Items: a vector item's `vector_socket_dimensions` when not Blender's 3 (the motion-vector
+    # pass has four components; a 3D item drops the fourth, measured in 5.0 and 5.1).
+    dimensions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def describe_node(node: Node) -> str:
 
 def describe_slot(slot: FileSlot) -> str:
     extra = slot.path if slot.socket_type is None else slot.socket_type
+    if slot.dimensions is not None:
+        extra += f"{slot.dimensions}D"
     if slot.save_as_render is False:
         extra += " raw"
     if slot.format is None:

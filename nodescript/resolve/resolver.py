@@ -334,16 +334,17 @@ class _GraphBuilder:
         spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
         wanted = vocabulary.fold(arg.name)
         if spec is not None:
-            alias = vocabulary.setting_alias(node.kind, arg.name)
             for prop in spec.properties.values():
                 if vocabulary.fold(prop.identifier) == wanted and not prop.readonly:
                     self._property_value(node, version, prop, arg)
                     return True
+        index = vocabulary.find_socket(self.sockets(node, version, "inputs"), arg.name,
+                                       kind=node.kind, version=version)
+        if index is None:          # a setting named otherwise in this version, if any
+            alias = vocabulary.setting_alias(node.kind, arg.name) if spec is not None else None
             if alias in spec.properties and not spec.properties[alias].readonly:
                 self._property_value(node, version, spec.properties[alias], arg)
                 return True
-        index = vocabulary.find_socket(self.sockets(node, version, "inputs"), arg.name)
-        if index is None:
             return False
         self._socket_value(node, version, self.sockets(node, version, "inputs")[index], arg.value)
         return True
