@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How long `nodescript apply` takes on big graphs, against a straightforward bpy script.
 
-    python benchmarks/apply_speed.py                          # 100, 1000, 4000 nodes; 4.2, 4.5, 5.0
+    python benchmarks/apply_speed.py                          # 100, 1000, 4000 nodes; every version
     python benchmarks/apply_speed.py --sizes 1000 --venvs 5.0
 
 The graph (as in bpy_build_strategies.py): Render Layers, then N Math nodes (ADD, second input
@@ -241,10 +241,20 @@ def show(row: dict) -> str:
             f"{row.get('straight_same_graph')}\n      apply phases: {phases}")
 
 
+def _versions() -> list[str]:
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from nodescript import dialects
+
+    return list(dialects.versions())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,4000")
-    parser.add_argument("--venvs", default="4.2,4.5,5.0")
+    parser.add_argument("--venvs", default=",".join(_versions()),
+                        help="Blender versions, comma-separated (default: every dialect)")
     parser.add_argument("--timeout", type=float, default=400)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per measurement, best kept (N=4000 straightforward: once)")
