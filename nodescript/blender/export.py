@@ -195,6 +195,7 @@ def export_command(blend, scene_name, output):
             file.write(text)
     except OSError as exc:
         raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}")
 
 
 # --- the scene ------------------------------------------------------------------------------
