@@ -83,7 +83,6 @@ ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECT
 ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 # Words the grammar reserves: a node named like this would not parse.
 RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
-FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
               "file); not exported")
 RAW_SLOT = ("has save_as_render off while other inputs on the node's format have it on; "
@@ -980,7 +979,7 @@ class _FileOutputReader:
 def _format_args(fmt, per: dict) -> list[str]:
     """Format and depth always (they decide precision, and Blender's defaults differ by
     version); codec for EXR; the rest when not what nodescript or Blender would pick."""
-    args = [f"format={FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
+    args = [f"format={vocabulary.FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
     if fmt.color_depth:
         args.append(f"depth={fmt.color_depth}")
     if per.get("exr_codec"):
