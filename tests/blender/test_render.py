@@ -186,3 +186,14 @@ def test_inputs_fed_only_by_single_values_write_no_file(make_scene, cli, graph, 
     assert ran.code == 1 and "missing" in ran.out + ran.err       # render expects every input
     written = sorted(p.name for p in (tmp_path / "out" / "out").iterdir())
     assert written == ["depth0001.exr", "image0001.exr"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.nodes")))
+def test_shipped_examples_render_without_force(make_scene, cli, tmp_path, name):
+    """preview.nodes's findings are on a preview=true output: printed as warnings, not blocking."""
+    out = tmp_path / "out"
+    ran = cli("render", make_scene(), EXAMPLES / name, "--out", out)
+    assert ran.code == 0, ran.err
+    assert "error[" not in ran.err and "--force" not in ran.err
+    written = [p for p in out.rglob("*") if p.is_file() and p.parent.name != "render"]
+    assert written, f"{name} wrote no File Output file"
