@@ -46,3 +46,11 @@ def test_a_mismatch_shows_the_doc_and_the_output(tmp_path):
     message = str(failed.value)
     assert "README.md:1" in message and "--- the doc shows:\nnothing like it" in message
     assert "--- the command printed:\n# NS201 unused-node (warning)" in message
+
+
+def test_the_readme_shows_examples_depth_nodes_as_it_is():
+    import test_docs
+
+    readme = (ce.ROOT / "README.md").read_text(encoding="utf-8")
+    first = next(body for info, _, body in test_docs.fenced_blocks(readme) if info == "nodes")
+    assert first == (ce.ROOT / "examples" / "depth.nodes").read_text(encoding="utf-8")
