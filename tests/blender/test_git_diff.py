@@ -38,7 +38,7 @@ def git(repo, *args, env=None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def repo(tmp_path, make_scene, cli):
     """A repository set up as documented, with shot.blend committed twice: the good graph, then
-    the half-float trap applied to it."""
+    the half-float trap applied to it (saved compressed)."""
     repo = tmp_path / "repo"
     repo.mkdir()
     attributes, commands = documented_setup()
@@ -52,10 +52,16 @@ def repo(tmp_path, make_scene, cli):
             words[3] = f"{NODESCRIPT} export"
         assert git(repo, *words[1:]).returncode == 0
     shot = repo / "shot.blend"
-    for graph, message in ((EXAMPLES / "depth.nodes", "depth as float32"),
-                           (EXAMPLES / "traps" / "half-float.nodes", "the half-float trap")):
+    for graph, message, compress in ((EXAMPLES / "depth.nodes", "depth as float32", False),
+                                     (EXAMPLES / "traps" / "half-float.nodes", "the trap", True)):
         scene = make_scene(f"{message}.blend")
         assert cli("apply", scene, graph, "--force").code == 0
+        if compress:                     # Blender's "Compress" option: a zstd stream
+            import bpy
+
+            bpy.ops.wm.open_mainfile(filepath=str(scene), load_ui=False, use_scripts=False)
+            bpy.ops.wm.save_as_mainfile(filepath=str(scene), compress=True)
+            assert scene.read_bytes()[:4] == b"\x28\xb5\x2f\xfd"
         shutil.copyfile(scene, shot)
         assert git(repo, "add", "-A").returncode == 0
         assert git(repo, "commit", "-qm", message).returncode == 0
