@@ -38,6 +38,9 @@ def example_scene_module():
     return module
 
 
+_example_scene_module = example_scene_module      # the old name, for tests written against it
+
+
 @pytest.fixture
 def make_scene(bpy, tmp_path):
     """make_scene(name="scene.blend", size=(32, 24), edit=None) -> Path of a saved tiny scene:
