@@ -27,7 +27,7 @@ PY=.venvs/bpy-$VERSION/bin/python
 # Made fresh each time (half a second) in this Blender's format: nodescript refuses to upgrade
 # or downgrade a file silently, and the scene's geometry is what step 4 compares against.
 "$PY" scripts/make_example_scene.py examples/scene.blend >/dev/null
-rm -rf "$OUT" && mkdir -p "$OUT"
+rm -rf "$OUT" && mkdir -p "$OUT"                  # generated output only (git ignores it)
 
 step "1. The classic mistake: depth through a colour node (Combine Color) into a 16-bit EXR"
 grep -E '^(c|half) =|->' "$TRAP" | sed 's/^/   /'
