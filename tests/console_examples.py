@@ -136,8 +136,9 @@ def run(command: Command, folder: Path) -> str:
     if not args or args[0] != "nodescript":
         raise AssertionError(f"{command.where}: console examples run `nodescript ...` only, "
                              f"not `{command.text}`")
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-               COLUMNS="100", NO_COLOR="1")
+    # This checkout first; unbuffered, so stdout and stderr interleave as in a terminal.
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path, PYTHONUNBUFFERED="1", COLUMNS="100", NO_COLOR="1")
     done = subprocess.run([sys.executable, "-c", PROGRAM, *args[1:]], cwd=folder, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=300)
