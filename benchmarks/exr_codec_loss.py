@@ -2,8 +2,8 @@
 
     .venvs/bpy-5.0/bin/python benchmarks/exr_codec_loss.py     # any of the bpy environments
 
-Renders the example scene (scripts/make_example_scene.py: a ground plane and a ramp, Cycles,
-160x120) once, and writes Depth through a colour socket (Combine Color, R = G = B = depth) to
+Renders the example scene with the ramp the figures were measured on (scripts/
+make_example_scene.py, MEASURED_RAMP: a ground plane and a 30-degree ramp, Cycles, 160x120) once, and writes Depth through a colour socket (Combine Color, R = G = B = depth) to
 EXR files with each codec: at 16 bits (half float) with ZIP, B44, B44A, DWAA, DWAB, and at
 32 bits with ZIP (the reference), PXR24, DWAA, DWAB. Prints, for the pixels where a surface is
 hit, the mean and largest absolute error against the 32-bit ZIP file. Prints figures; asserts
@@ -31,7 +31,7 @@ def make_scene():
         "make_example_scene", os.path.join(ROOT, "scripts", "make_example_scene.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.make_scene()
+    module.make_scene(**module.MEASURED_RAMP)     # the geometry the published figures are from
     scene = bpy.context.scene
     scene.render.resolution_x, scene.render.resolution_y = 160, 120
     scene.view_layers[0].use_pass_z = True

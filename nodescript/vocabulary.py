@@ -313,6 +313,8 @@ def setting_alias(kind: str, name: str) -> str | None:
 # --- sockets -----------------------------------------------------------------
 
 # Pass words for view-layer switches whose property name is not the pass's name (the UI label).
+# File Output's file_format -> the word `format=` takes (others: the identifier in lower case).
+FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 PASS_WORDS = {"denoising_data": "denoising_store_passes"}
 
 

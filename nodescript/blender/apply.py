@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # this process imports bpy (see "lint while bpy loads" below).
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
-# Findings from this rule number on (precision rules) stop apply unless --force.
+# Error findings from this rule number on (precision rules) stop apply unless --force.
 FORCE_FROM = 300
 
 Echo = Callable[[str], None]
@@ -57,19 +57,21 @@ class Options:
 
 
 def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
-    """The linted graph. Errors stop (syntax, resolution: NS0xx-NS1xx); precision findings
-    (NS3xx and up, whatever their severity) stop unless `force`; the rest is printed."""
+    """The linted graph; every finding is printed. What stops, as lint's exit status would:
+    errors (syntax, resolution: NS0xx-NS2xx) always, precision errors (NS3xx) unless `force`.
+    Warnings and info never stop: that is where precision rules put findings that only reach
+    outputs marked `preview=true` (and Viewers), so a preview never blocks apply."""
     from nodescript.lint import lint_file
 
     result = lint_file(path)
     for d in result.diagnostics:
         err(d.render())
-    precision = [d for d in result.diagnostics if _rule_number(d.code) >= FORCE_FROM]
-    errors = [d for d in result.diagnostics if d.is_error and d not in precision]
-    if errors or result.graph is None:
+    errors = [d for d in result.diagnostics if d.is_error]
+    precision = [d for d in errors if _rule_number(d.code) >= FORCE_FROM]
+    if result.graph is None or len(errors) > len(precision):
         raise Stop(EXIT_DIFFERS, f"{path}: fix the errors above first")
     if precision and not force:
-        raise Stop(EXIT_DIFFERS, f"{path}: {len(precision)} precision finding(s) above; fix "
+        raise Stop(EXIT_DIFFERS, f"{path}: {len(precision)} precision error(s) above; fix "
                    "them or pass --force")
     return result.graph
 

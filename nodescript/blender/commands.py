@@ -22,7 +22,7 @@ def _echo_err(text: str) -> None:
 @click.option("--scene", "scene_name", help="Scene to change (default: the file's active scene).")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the scene differs from GRAPH.")
-@click.option("--force", is_flag=True, help="Apply despite precision findings (NS3xx and up).")
+@click.option("--force", is_flag=True, help="Apply despite precision errors (NS3xx); other errors always stop.")
 @click.option("--allow-upgrade", is_flag=True,
               help="Accept a .blend saved by an older Blender (it is saved in this version's format).")
 @click.option("--effect", metavar="NAME",
@@ -33,7 +33,8 @@ def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_u
 
     Applying twice changes nothing. Writing in place keeps the previous file as `.blend1`; files
     are written atomically and scripts in the .blend never run. Exit status: 0 done or up to
-    date, 1 lint errors / precision findings / the scene differs (--check), 2 file or Blender errors.
+    date, 1 lint errors (precision errors only without --force) or the scene differs
+    (--check), 2 file or Blender errors. Warnings, and findings on preview=true outputs, never stop.
     """
     from nodescript.blender import apply as apply_module
 
@@ -50,7 +51,7 @@ def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_u
               help="Write every File Output (as OUT/<node name>/...) and the render result "
                    "(OUT/render/...) under this folder.")
 @click.option("--scene", "scene_name", help="Scene to render (default: the file's active scene).")
-@click.option("--force", is_flag=True, help="Render despite precision findings in GRAPH.")
+@click.option("--force", is_flag=True, help="Render despite precision errors (NS3xx) in GRAPH.")
 @click.option("--allow-upgrade", is_flag=True, help="Accept a .blend saved by an older Blender.")
 @click.option("--effect", metavar="NAME",
               help=f"Blender {first_with('COMPOSITOR_EFFECTS')}+: the compositor effect GRAPH is "

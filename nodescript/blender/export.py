@@ -84,7 +84,6 @@ INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
 ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 # Words the grammar reserves: a node named like this would not parse.
 RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
-FORMAT_WORDS = {"OPEN_EXR": "exr", "OPEN_EXR_MULTILAYER": "exr-multilayer"}
 OWN_FORMAT = ("has its own format, which a multilayer EXR ignores (its inputs are layers of one "
               "file); not exported")
 RAW_SLOT = ("has save_as_render off while other inputs on the node's format have it on; "
@@ -225,6 +224,7 @@ def export_command(blend, scene_name, effect, output):
             file.write(text)
     except OSError as exc:
         raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}")
 
 
 # --- the scene ------------------------------------------------------------------------------
@@ -1045,7 +1045,7 @@ class _FileOutputReader:
 def _format_args(fmt, per: dict) -> list[str]:
     """Format and depth always (they decide precision, and Blender's defaults differ by
     version); codec for EXR; the rest when not what nodescript or Blender would pick."""
-    args = [f"format={FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
+    args = [f"format={vocabulary.FORMAT_WORDS.get(fmt.file_format, fmt.file_format.lower())}"]
     if fmt.color_depth:
         args.append(f"depth={fmt.color_depth}")
     if per.get("exr_codec"):

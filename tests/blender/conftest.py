@@ -41,7 +41,8 @@ def dialect(bpy):
     return running_dialect()
 
 
-def _example_scene_module():
+def example_scene_module():
+    """scripts/make_example_scene.py as a module (its constants and `truth()` need no bpy)."""
     spec = importlib.util.spec_from_file_location("make_example_scene",
                                                   ROOT / "scripts" / "make_example_scene.py")
     module = importlib.util.module_from_spec(spec)
@@ -49,12 +50,15 @@ def _example_scene_module():
     return module
 
 
+_example_scene_module = example_scene_module      # the old name, for tests written against it
+
+
 @pytest.fixture
 def make_scene(bpy, tmp_path):
     """make_scene(name="scene.blend", size=(32, 24), edit=None) -> Path of a saved tiny scene:
     the example scene (camera over a ground plane and a ramp, Cycles, 1 sample), uncompressed
     so tests can rewrite its header. `edit(bpy)` may change it before saving."""
-    module = _example_scene_module()
+    module = example_scene_module()
 
     def make(name: str = "scene.blend", size=(32, 24), edit=None) -> Path:
         module.make_scene()

@@ -73,6 +73,6 @@ def test_process_lint_gate_stops_before_the_blend_is_touched(make_scene, cli, gr
 
     assert ran.returncode == inside.code == 1
     assert ran.stderr == inside.err and ran.stdout == inside.out == ""
-    assert "error[" in ran.stderr or "precision finding" in ran.stderr
+    assert "error[" in ran.stderr or "precision error" in ran.stderr
     assert scene_file.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nodes", "scene.blend"]

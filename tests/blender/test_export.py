@@ -470,7 +470,7 @@ def test_command_prints_or_writes(saved_blend, tmp_path):
     target = tmp_path / "shot.nodes"
     written = runner.invoke(export_command,
                             [str(saved_blend), "--scene", "Shot", "-o", str(target)])
-    assert written.exit_code == 0 and written.output == ""
+    assert written.exit_code == 0 and written.output == f"wrote {target}\n"     # as `graph` says
     assert target.read_text(encoding="utf-8") == printed.output
 
 

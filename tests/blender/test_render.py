@@ -9,10 +9,11 @@ bpy = pytest.importorskip("bpy")
 OpenEXR = pytest.importorskip("OpenEXR")
 np = pytest.importorskip("numpy")
 
-from conftest import EXAMPLES, ROOT, empty_compositor  # noqa: E402
+from conftest import EXAMPLES, ROOT, empty_compositor, example_scene_module  # noqa: E402
 
-# The example scene: camera 10 m above the ground, a 4 m ramp tilted 30 degrees around z = 1 m.
-GROUND, RAMP_TOP = 10.0, 8.0
+# The example scene: camera 10 m above the ground, a 4 m ramp at about 8.05-8.26 m.
+SCENE = example_scene_module()
+GROUND = SCENE.CAMERA_HEIGHT
 
 
 def channels(path) -> dict:
@@ -41,8 +42,9 @@ def test_depth_example_writes_full_float_metric_depth(make_scene, cli, tmp_path)
     assert found and all(kind == OpenEXR.FLOAT for kind, _ in found.values())
     kind, depth = first_channel(exr)
     assert depth.shape == (120, 160)
+    truth, _ = SCENE.truth(160, 120)
     assert depth.max() == pytest.approx(GROUND, abs=1e-4)          # the ground, straight below
-    assert RAMP_TOP - 0.05 < depth.min() < RAMP_TOP + 0.3            # the top of the ramp
+    assert np.abs(depth - truth).max() < 1e-5                       # and the ramp, to float32
     assert scene_file.read_bytes() == before                         # render never writes the .blend
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "scene.blend"]
 
@@ -91,7 +93,7 @@ def test_map_value_with_clamps_renders_the_same_numbers(make_scene, cli, graph, 
         rl = RenderLayers()
         out = FileOutput(path="//o/", format=exr, depth=32)
         rl.Depth -> out.raw
-        rl.Depth -> MapValue(offset=-9, size=2, use_min=true, min=0, use_max=true, max=1.5) -> out.mapped
+        rl.Depth -> MapValue(offset=-8.1, size=2, use_min=true, min=0, use_max=true, max=1.5) -> out.mapped
     """)
 
     ran = cli("render", scene_file, graph_file, "--out", tmp_path / "r", "--force")
@@ -99,7 +101,7 @@ def test_map_value_with_clamps_renders_the_same_numbers(make_scene, cli, graph, 
     assert ran.code == 0, ran.err
     _, raw = first_channel(tmp_path / "r" / "out" / "raw0001.exr")
     _, mapped = first_channel(tmp_path / "r" / "out" / "mapped0001.exr")
-    expected = np.clip((raw.astype(np.float64) - 9.0) * 2.0, 0.0, 1.5)
+    expected = np.clip((raw.astype(np.float64) - 8.1) * 2.0, 0.0, 1.5)
     assert np.abs(mapped - expected).max() < 1e-5
     assert mapped.min() == 0.0 and mapped.max() == 1.5            # both clamps were hit
     assert 0 < np.count_nonzero((mapped > 0) & (mapped < 1.5))      # and the ramp in between
@@ -184,3 +186,14 @@ def test_inputs_fed_only_by_single_values_write_no_file(make_scene, cli, graph, 
     assert ran.code == 1 and "missing" in ran.out + ran.err       # render expects every input
     written = sorted(p.name for p in (tmp_path / "out" / "out").iterdir())
     assert written == ["depth0001.exr", "image0001.exr"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.nodes")))
+def test_shipped_examples_render_without_force(make_scene, cli, tmp_path, name):
+    """preview.nodes's findings are on a preview=true output: printed as warnings, not blocking."""
+    out = tmp_path / "out"
+    ran = cli("render", make_scene(), EXAMPLES / name, "--out", out)
+    assert ran.code == 0, ran.err
+    assert "error[" not in ran.err and "--force" not in ran.err
+    written = [p for p in out.rglob("*") if p.is_file() and p.parent.name != "render"]
+    assert written, f"{name} wrote no File Output file"

@@ -128,8 +128,8 @@ def test_graph_dot(files, tmp_path):
     assert run("graph", str(files["good"]), "-o", str(out)).exit_code == 0
     dot = out.read_text()
     assert dot.startswith("digraph nodescript {")
-    assert '"rl":"o_Depth":e -> "out":"i_depth":w;' in dot
-    assert "exr 32 zip" in dot
+    assert '"rl":"o2":e -> "out":"i0":w;' in dot            # sockets by index: Depth is output 2
+    assert "format=exr, depth=32, codec=zip" in dot
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")

@@ -112,7 +112,7 @@ def test_drawings_show_an_input_own_format():
 
     graph = resolve("rl.Depth -> out.depth\nrl.Image -> out.preview(format=png, depth=8)\n").graph
     dot = to_dot(graph)
-    assert "exr 32 zip" in dot and "preview: png 8" in dot
+    assert "format=exr" in dot and "codec=zip" in dot and "preview: format=png, depth=8" in dot
 
 
 def test_a_declared_type_is_not_an_own_format_and_is_blender_5_only():

@@ -150,14 +150,31 @@ def test_parse_frames():
 
 # --- the lint gate of apply and render -----------------------------------------------------------
 
-def test_precision_findings_stop_apply_unless_forced(tmp_path):
+def test_precision_errors_stop_apply_unless_forced(tmp_path):
+    half = tmp_path / "half.nodes"
+    half.write_text("scene { passes = [depth] use_compositing = true }\nrl = RenderLayers()\n"
+                    "c = CombineColor()\nout = FileOutput(path=\"//o/\", format=exr, depth=16)\n"
+                    "rl.Depth -> c.Red\nc -> out.depth\n")
     said = []
     with pytest.raises(Stop) as stopped:
-        checked_graph(str(EXAMPLES / "preview.nodes"), force=False, err=said.append)
+        checked_graph(str(half), force=False, err=said.append)
     assert stopped.value.code == 1 and "--force" in stopped.value.message
-    assert any("NS301" in line for line in said)
-    graph = checked_graph(str(EXAMPLES / "preview.nodes"), force=True, err=said.append)
+    assert any("error[NS302]" in line for line in said)
+    graph = checked_graph(str(half), force=True, err=said.append)
+    assert "out" in graph.nodes
+
+
+def test_findings_on_preview_outputs_do_not_stop_apply():
+    said = []
+    graph = checked_graph(str(EXAMPLES / "preview.nodes"), force=False, err=said.append)
     assert "png" in graph.nodes
+    assert any("warning[NS301]" in line for line in said)       # printed, lowered, not blocking
+    assert not any("error[" in line for line in said)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.nodes")))
+def test_shipped_examples_pass_the_gate_without_force(name):
+    assert checked_graph(str(EXAMPLES / name), force=False, err=lambda _: None).nodes
 
 
 def test_errors_stop_apply_even_when_forced(tmp_path):

@@ -63,3 +63,44 @@ def test_fmt_hook_rewrites_and_fails_once(hook_repo, work):
     _git(work, "add", "-A")
     second = _try(hook_repo, work, "nodescript-fmt", "messy.nodes")
     assert second.returncode == 0, second.stdout
+
+
+def _documented_local_config() -> str:
+    """The `repo: local` block of docs/configuration.md, which the README repeats."""
+    import re
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "configuration.md").read_text(), re.S)
+    local = [b for b in blocks if "repo: local" in b]
+    assert len(local) == 1, "docs/configuration.md should show one `repo: local` config"
+    readme = (ROOT / "README.md").read_text()
+    assert local[0].split("repos:\n", 1)[1] in readme, "README's local hooks differ from the docs'"
+    return local[0]
+
+
+def _run_hooks(work, config: str, *files, cache=None):
+    (work / ".pre-commit-config.yaml").write_text(config)
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+           "PRE_COMMIT_HOME": str(cache or work.parent / "cache"), "HOME": str(work)}
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--files", *files],
+                          cwd=work, capture_output=True, text=True, env=env)
+
+
+def test_documented_local_hooks_run_as_written(work):
+    config = _documented_local_config()
+    good = _run_hooks(work, config, "good.nodes")
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = _run_hooks(work, config, "broken.nodes")
+    assert broken.returncode == 1 and "broken.nodes:2:3: error[NS103]" in broken.stdout
+    messy = _run_hooks(work, config, "messy.nodes")
+    assert messy.returncode == 1 and (work / "messy.nodes").read_text() == "rl = RenderLayers()\n"
+
+
+def test_remote_hooks_at_a_commit_sha(hook_repo, work):
+    """The documented remote form: `rev:` a full commit sha (there are no release tags)."""
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    config = (f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n"
+              "      - id: nodescript-lint\n")
+    ran = _run_hooks(work, config, "good.nodes", "broken.nodes", cache=hook_repo.parent / "cache")
+    assert ran.returncode == 1 and "broken.nodes:2:3: error[NS103]" in ran.stdout, ran.stdout + ran.stderr
+    assert "good.nodes" not in ran.stdout
