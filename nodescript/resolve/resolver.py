@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nodescript import ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
-from nodescript.resolve import codes, curves
+from nodescript.resolve import codes, curves, presets
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
@@ -175,13 +175,38 @@ class _GraphBuilder:
             return elem.node, elem.socket
         if elem.node in self.broken:
             return None, None
-        if elem.node not in self.graph.nodes:
-            help = did_you_mean(elem.node, list(self.graph.nodes))
-            later = " (it is defined later: define nodes before linking them)" \
-                if elem.node in self.reserved else ""
-            self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is not defined{later}", elem.span, help)
-            return None, None
-        return elem.node, elem.socket
+        if elem.node in self.graph.nodes:
+            return elem.node, elem.socket
+        if elem.node not in self.reserved and self._names_kind(elem.node):
+            return self._bare_kind(elem), elem.socket
+        self._undefined(elem)
+        return None, None
+
+    def _names_kind(self, word: str) -> bool:
+        kind = word if word in self.groups else vocabulary.find_kind(word)
+        return kind is not None and kind not in vocabulary.STRUCTURAL_KINDS
+
+    def _bare_kind(self, elem: ast.Endpoint) -> str | None:
+        """`-> MapValue ->`: a word that names no node of the graph but a kind is a new node of
+        that kind with its default settings, named like an inline node (MapValue_1)."""
+        line, col = elem.span.line, elem.span.col
+        word_span = Span(elem.span.file, line, col, line, col + len(elem.node))
+        kind = elem.node if elem.node in self.groups else vocabulary.find_kind(elem.node)
+        name = self._auto_name(kind)
+        call = ast.NodeCall(elem.node, (), word_span, word_span)
+        return name if self._declare(name, call, word_span, anonymous=True) else None
+
+    def _undefined(self, elem: ast.Endpoint) -> None:
+        if elem.node in self.reserved:
+            kind = self._names_kind(elem.node)
+            self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is the name of a node defined "
+                         "later: define nodes before linking them", elem.span,
+                         f"for a new {vocabulary.find_kind(elem.node) or elem.node} node here, "
+                         f"write `{elem.node}()`" if kind else None)
+            return
+        known = list(self.graph.nodes) + vocabulary.all_kinds() + list(self.groups)
+        self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is neither a node of this graph nor a "
+                     "node kind", elem.span, did_you_mean(elem.node, known))
 
     # --- nodes ----------------------------------------------------------------
     def _declare(self, name: str, call: ast.NodeCall, span: Span, anonymous: bool) -> bool:
@@ -193,6 +218,8 @@ class _GraphBuilder:
         if kind is None:
             self.broken.add(name)
             return False
+        call = ast.NodeCall(call.kind, presets.expand(call.args, kind, self.r.error), call.span,
+                            call.kind_span)
         node = ir.Node(name, kind, {}, call.span, anonymous=anonymous)
         if kind in self.groups:
             node.kind, node.group = "Group", kind
@@ -438,7 +465,10 @@ class _GraphBuilder:
     def _link_settings(self, settings: ast.Endpoint, link: ir.Link) -> None:
         """`a -> b.In(mute=true)`: a muted link. Only File Output inputs take more (their format)."""
         for arg in settings.args:
-            if arg.name != "mute":
+            if arg.name is None:
+                self.r.error(codes.UNKNOWN_SETTING, f"a link into `{link.to_node}` takes only "
+                             "`mute=true/false`, not a bare value", arg.span)
+            elif arg.name != "mute":
                 node = self.graph.nodes.get(link.to_node)
                 kind = node.kind if node is not None else "the group's output"
                 self.r.error(codes.UNKNOWN_SETTING, f"a link into {kind} `{link.to_node}` takes "

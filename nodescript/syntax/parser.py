@@ -210,6 +210,8 @@ class _AstBuilder:
         return tuple(x for x in c if not isinstance(x, Token))
 
     def arg(self, c):
+        if len(c) == 1:                  # a bare value: a preset
+            return ast.Arg(None, c[0], self._span(c))
         return ast.Arg(str(c[0]), c[2], self._span(c))
 
     # values
