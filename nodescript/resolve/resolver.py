@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import ir, vocabulary
+from nodescript import catalog, ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
-from nodescript.resolve import codes, curves, presets
+from nodescript.resolve import codes, curves, moved, presets
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
@@ -347,11 +347,15 @@ class _GraphBuilder:
             missing = [v for v in self.graph.targets if v not in found_in]
             if missing:
                 self.r.error(codes.NOT_IN_TARGET, f"`{arg.name}` is not a setting of {node.kind} in "
-                             f"Blender {', '.join(missing)}", arg.span)
+                             f"Blender {', '.join(missing)}", arg.span,
+                             None if node.group else moved.hint(node.kind, arg.name, found_in, missing, True))
             return
         choices = self._setting_names(node)
+        elsewhere = [] if node.group else moved.versions_with(
+            node.kind, arg.name, [v for v in catalog.supported_versions() if v not in self.graph.targets])
         self.r.error(codes.UNKNOWN_SETTING, f"{node.kind} has no setting `{arg.name}`", arg.span,
-                     did_you_mean(arg.name, choices) or _listing(choices))
+                     moved.hint(node.kind, arg.name, elsewhere, list(self.graph.targets), False)
+                     or did_you_mean(arg.name, choices) or _listing(choices))
 
     def _setting_in(self, node: ir.Node, arg: ast.Arg, version: str) -> bool:
         spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]

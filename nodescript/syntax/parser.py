@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from pathlib import Path
 
@@ -63,7 +64,40 @@ def _parse_module(source: str, path: str) -> ast.Module:
     try:
         return _parser().parse(source)
     except UnexpectedInput as exc:
-        raise NodescriptError([_syntax_diagnostic(exc, path)]) from None
+        raise NodescriptError(_every_syntax_error(source, exc, path)) from None
+
+
+# A line that may start a statement: a name at column 1 (fmt indents continuations and bodies).
+_STATEMENT_START = re.compile(r"[A-Za-z_]")
+
+
+def _every_syntax_error(source: str, first: UnexpectedInput, path: str) -> list[Diagnostic]:
+    """Every syntax error of the file, not only the first: after each, parsing starts again at
+    the next line that begins a statement (a name at column 1), as if the file began there.
+    Later errors only need reporting (no AST is used after a syntax error), so each restart
+    parses a fresh copy of the rest of the file, padded with newlines to keep line numbers."""
+    found = [_syntax_diagnostic(first, path)]
+    lines = source.split("\n")
+    after = first
+    while not _at_end(after):
+        restart = next((n for n in range(max(after.line, 1) + 1, len(lines) + 1)
+                        if _STATEMENT_START.match(lines[n - 1])), None)
+        if restart is None:
+            break
+        try:
+            _parser().parse("\n" * (restart - 1) + "\n".join(lines[restart - 1:]))
+            break
+        except UnexpectedInput as exc:
+            found.append(_syntax_diagnostic(exc, path))
+            after = exc
+            if exc.line < restart:          # lark gave no position: do not loop
+                break
+    return found
+
+
+def _at_end(exc: UnexpectedInput) -> bool:
+    return isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken)
+                                              and exc.token.type == "$END")
 
 
 def scan_comments(source: str, path: str) -> list[ast.Comment]:
