@@ -182,7 +182,10 @@ def _language() -> SimpleNamespace:
 def export_command(blend, scene_name, output):
     """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
     from nodescript.blender.blendfile import BlendError
+    from nodescript.blender.needs_bpy import bpy_missing
 
+    if bpy_missing("export"):
+        raise click.ClickException(bpy_missing("export"))
     try:
         text = export_file(blend, scene_name)
     except (ExportError, BlendError) as exc:
