@@ -185,7 +185,9 @@ def export_command(blend, scene_name, output):
     from nodescript.blender.needs_bpy import bpy_missing
 
     if bpy_missing("export"):
-        raise click.ClickException(bpy_missing("export"))
+        error = click.ClickException(bpy_missing("export"))
+        error.exit_code = 2             # as apply and render: a Blender error, not a finding
+        raise error
     try:
         text = export_file(blend, scene_name)
     except (ExportError, BlendError) as exc:
