@@ -132,7 +132,8 @@ def _arg_lines(arg: ast.Arg, indent: str) -> list[str]:
     """One argument of a broken-up node statement; a list too long for its line (colour-ramp
     stops, curve points) gets one item per line."""
     line = f"{indent}{_arg(arg)},"
-    if arg.name is None or len(line) <= MAX_WIDTH or not isinstance(arg.value, ast.List) or not arg.value.items:
+    if len(line) <= MAX_WIDTH or arg.name is None or not isinstance(arg.value, ast.List) \
+            or not arg.value.items:
         return [line]
     return ([f"{indent}{arg.name}=["] + [f"{indent}{INDENT}{value(v)}," for v in arg.value.items]
             + [f"{indent}],"])

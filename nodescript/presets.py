@@ -23,7 +23,8 @@ _BY_FOLDED = {vocabulary.fold(word): word for word in PRESETS}
 
 
 def canonical(word: str) -> str | None:
-    """The preset's spelling in PRESETS (`Float32`, `exr_multilayer` -> `float32`, `exr-multilayer`)."""
+    """The preset's spelling in PRESETS: `Float32` -> `float32`, `exr_multilayer` ->
+    `exr-multilayer`; None for a word that is no preset."""
     return _BY_FOLDED.get(vocabulary.fold(word))
 
 

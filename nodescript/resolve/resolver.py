@@ -198,11 +198,10 @@ class _GraphBuilder:
 
     def _undefined(self, elem: ast.Endpoint) -> None:
         if elem.node in self.reserved:
-            kind = self._names_kind(elem.node)
+            help = f"for a new node of that kind here, write `{elem.node}()`" \
+                if self._names_kind(elem.node) else None
             self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is the name of a node defined "
-                         "later: define nodes before linking them", elem.span,
-                         f"for a new {vocabulary.find_kind(elem.node) or elem.node} node here, "
-                         f"write `{elem.node}()`" if kind else None)
+                         "later: define nodes before linking them", elem.span, help)
             return
         known = list(self.graph.nodes) + vocabulary.all_kinds() + list(self.groups)
         self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is neither a node of this graph nor a "
@@ -218,8 +217,9 @@ class _GraphBuilder:
         if kind is None:
             self.broken.add(name)
             return False
-        call = ast.NodeCall(call.kind, presets.expand(call.args, kind, self.r.error), call.span,
-                            call.kind_span)
+        args = presets.expand(call.args, kind, self.r.error)
+        if args is not call.args:           # presets became their settings
+            call = ast.NodeCall(call.kind, args, call.span, call.kind_span)
         node = ir.Node(name, kind, {}, call.span, anonymous=anonymous)
         if kind in self.groups:
             node.kind, node.group = "Group", kind
@@ -348,14 +348,21 @@ class _GraphBuilder:
             if missing:
                 self.r.error(codes.NOT_IN_TARGET, f"`{arg.name}` is not a setting of {node.kind} in "
                              f"Blender {', '.join(missing)}", arg.span,
-                             None if node.group else moved.hint(node.kind, arg.name, found_in, missing, True))
+                             self._moved_hint(node, arg.name, found_in, missing))
             return
         choices = self._setting_names(node)
-        elsewhere = [] if node.group else moved.versions_with(
-            node.kind, arg.name, [v for v in catalog.supported_versions() if v not in self.graph.targets])
+        untargeted = [v for v in catalog.supported_versions() if v not in self.graph.targets]
+        found_in = [] if node.group else moved.versions_with(node.kind, arg.name, untargeted)
         self.r.error(codes.UNKNOWN_SETTING, f"{node.kind} has no setting `{arg.name}`", arg.span,
-                     moved.hint(node.kind, arg.name, elsewhere, list(self.graph.targets), False)
+                     self._moved_hint(node, arg.name, found_in, list(self.graph.targets))
                      or did_you_mean(arg.name, choices) or _listing(choices))
+
+    def _moved_hint(self, node: ir.Node, name: str, found_in: list[str], missing: list[str]):
+        """What `name` became in the `missing` versions (nodescript.resolve.moved)."""
+        if node.group:
+            return None
+        targeted = any(v in self.graph.targets for v in found_in)
+        return moved.hint(node.kind, name, found_in, missing, targeted)
 
     def _setting_in(self, node: ir.Node, arg: ast.Arg, version: str) -> bool:
         spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
