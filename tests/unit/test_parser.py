@@ -117,6 +117,13 @@ def test_every_syntax_error_of_a_file_is_reported_in_one_run():
     assert "unexpected end of file" in info.value.diagnostics[-1].message
 
 
+def test_reading_restarts_outside_blocks_so_an_unindented_body_adds_no_false_errors():
+    source = "scene {\nengin = = 3\nengine = cycles\n}\nrl = RenderLayers(\nv = Viewer()\n"
+    with pytest.raises(NodescriptError) as info:
+        parse(source, "bad.nodes")
+    assert [(d.span.line, d.span.col) for d in info.value.diagnostics] == [(2, 9), (6, 11)]
+
+
 def test_a_file_with_one_error_reports_one():
     with pytest.raises(NodescriptError) as info:
         parse("rl = RenderLayers()\nrl.Depth -> -> x\nv = Viewer()\nrl -> v", "bad.nodes")
