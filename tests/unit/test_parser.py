@@ -145,7 +145,8 @@ ROOT = Path(__file__).parents[2]
 SOURCES = sorted(ROOT.glob("examples/*.nodes")) + sorted(ROOT.glob("tests/golden/**/*.nodes"))
 WORDS = ["rl", "out", "=", "->", ".", "(", ")", "[", "]", "{", "}", ",", ":", "as", "scene", "group",
          "target", "use", "true", "false", '"4.2"', "..", '"x"', "0", "7", "-1.5e3", ".5", "+2", "_",
-         "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]"]
+         "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]",
+         "float32", "FileOutput(half)"]
 
 
 def both_ways(source: str):
