@@ -353,6 +353,12 @@ def test_a_setting_missing_in_one_version_says_what_it_became(text, code, fragme
         assert "narrow `target`" in help
 
 
-def test_no_counterpart_no_hint():
-    *_, help = only_error("b = Blur(use_bokeh=true)")     # nothing in 5.0 shares its words
-    assert help is None
+@pytest.mark.parametrize("text", [
+    "b = Blur(use_bokeh=true)",           # nothing in 5.0 shares its words
+    "m = BoxMask(mask_width=0.5)",        # 5.0's input Mask shares only the kind's own word
+    "m = Mix(data_type=float)",           # 4.2's blend_type is a choice of other items
+    "t = Tonemap(adaptation=0.5)",        # 5.0 has Light and Chromatic Adaptation: no guess
+])
+def test_no_single_counterpart_no_hint(text):
+    code, *_, help = only_error(text)
+    assert code == "NS111" and help is None
