@@ -48,11 +48,13 @@ def _preset_word(arg: ast.Arg, kind: str, error) -> str | None:
         error(codes.UNKNOWN_SETTING, f"{kind} settings are written name=value; only FileOutput "
               "takes a preset", arg.span)
         return None
-    word = canonical(arg.value.name) if isinstance(arg.value, ast.Ident) else None
-    if word is None:
-        shown = arg.value.name if isinstance(arg.value, ast.Ident) else "a bare value"
-        error(codes.UNKNOWN_SETTING, f"`{shown}` is not a FileOutput preset", arg.span,
-              did_you_mean(shown, list(PRESETS)) or f"presets: {', '.join(PRESETS)}; other "
-              "settings are written name=value")
+    listing = f"presets: {', '.join(PRESETS)}; other settings are written name=value"
+    if not isinstance(arg.value, ast.Ident):
+        error(codes.UNKNOWN_SETTING, "a bare value among FileOutput's settings must be a preset",
+              arg.span, listing)
         return None
+    word = canonical(arg.value.name)
+    if word is None:
+        error(codes.UNKNOWN_SETTING, f"`{arg.value.name}` is not a FileOutput preset", arg.span,
+              did_you_mean(arg.value.name, list(PRESETS)) or listing)
     return word

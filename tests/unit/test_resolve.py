@@ -327,7 +327,8 @@ def test_an_inputs_own_format_takes_presets():
      "format=exr, depth=16"),
     ("o = FileOutput(png8, half)", "NS105", 22, "and so does preset `png8`", None),
     ("b = Blur(3)", "NS102", 10, "only FileOutput takes a preset", None),
-    ("o = FileOutput(32)", "NS102", 16, "not a FileOutput preset", "presets: float32"),
+    ("o = FileOutput(32)", "NS102", 16, "a bare value among FileOutput's settings must be a "
+     "preset", "presets: float32"),
 ])
 def test_preset_errors(text, code, col, fragment, help):
     got_code, _, got_col, message, got_help = only_error(text)
