@@ -67,6 +67,9 @@ def _parse_module(source: str, path: str) -> ast.Module:
         raise NodescriptError(_every_syntax_error(source, exc, path)) from None
 
 
+# Each further syntax error costs a parse of the rest of the file: a file of nothing but errors
+# stops here, linear in its size.
+MAX_SYNTAX_ERRORS = 50
 # A line that may start a statement: a name at column 1 (fmt indents continuations and bodies).
 _STATEMENT_START = re.compile(r"[A-Za-z_]")
 # What moves the `{ }` depth: strings and comments are skipped whole.
@@ -83,7 +86,7 @@ def _every_syntax_error(source: str, first: UnexpectedInput, path: str) -> list[
     lines = source.split("\n")
     top_level = _top_level_lines(lines)
     after = first
-    while not _at_end(after):
+    while not _at_end(after) and len(found) < MAX_SYNTAX_ERRORS:
         restart = next((n for n in range(max(after.line, 1) + 1, len(lines) + 1)
                         if top_level[n - 1] and _STATEMENT_START.match(lines[n - 1])), None)
         if restart is None:

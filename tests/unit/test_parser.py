@@ -124,6 +124,13 @@ def test_reading_restarts_outside_blocks_so_an_unindented_body_adds_no_false_err
     assert [(d.span.line, d.span.col) for d in info.value.diagnostics] == [(2, 9), (6, 11)]
 
 
+def test_a_file_of_nothing_but_errors_reports_the_first_fifty():
+    with pytest.raises(NodescriptError) as info:
+        parse("x = = 1\n" * 10_000, "bad.nodes")
+    lines = [d.span.line for d in info.value.diagnostics]
+    assert lines == list(range(1, parser_module.MAX_SYNTAX_ERRORS + 1))
+
+
 def test_a_file_with_one_error_reports_one():
     with pytest.raises(NodescriptError) as info:
         parse("rl = RenderLayers()\nrl.Depth -> -> x\nv = Viewer()\nrl -> v", "bad.nodes")

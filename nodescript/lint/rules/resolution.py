@@ -10,7 +10,7 @@ from nodescript.resolve import codes
 
 _DOCS = {
     codes.SYNTAX: ("The file does not follow nodescript's grammar. Every syntax error of a file "
-                   "is reported in one run: after each, reading starts again at the next line "
+                   "(up to 50) is reported in one run: after each, reading starts again at the next line "
                    "that begins with a name at column 1 outside `{ }` blocks (where `fmt` starts "
                    "statements).",
                    "Nothing else can be checked until the file parses.",
