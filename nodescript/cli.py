@@ -96,6 +96,7 @@ def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     files = expand_paths(paths, config.exclude)
+    _blend_needs_bpy(files)
     diags, errors = [], False
     for file in files:
         if file.suffix == ".blend":
@@ -117,6 +118,18 @@ def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
     if text:
         click.echo(text)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _blend_needs_bpy(files: list[Path]) -> None:
+    """A .blend is linted through export, which needs bpy: say so once, before anything else."""
+    if any(f.suffix == ".blend" for f in files):
+        from nodescript.blender.needs_bpy import bpy_missing
+
+        missing = bpy_missing("lint SCENE.blend")
+        if missing:
+            error = click.ClickException(missing)
+            error.exit_code = EXIT_USAGE
+            raise error
 
 
 def _lint_blend(path: Path, scene_name: str | None, config):

@@ -1,6 +1,8 @@
 """Canonical formatting of `.nodes` files: one layout, idempotent, comments kept.
 
-Layout: one statement per line, node kinds in their canonical spelling, 4-space indented blocks,
+Layout: one statement per line, node kinds and presets in their canonical spelling (a bare kind
+in a chain, `-> MapValue ->`, is kept as written: fmt sees one file, and in another included
+file the word may be a node's name), 4-space indented blocks,
 at most one blank line kept between statements, lines over MAX_WIDTH broken at `->` or between
 arguments (and a list argument still too long, such as colour-ramp stops, between its items).
 Comments inside a statement that is re-laid-out move to just above it; a comment at the end of a
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from nodescript import vocabulary
+from nodescript import presets
 from nodescript.syntax import ast
 from nodescript.syntax.parser import parse
 
@@ -128,8 +131,9 @@ def _node_stmt(stmt: ast.NodeStmt, indent: str) -> list[str]:
 def _arg_lines(arg: ast.Arg, indent: str) -> list[str]:
     """One argument of a broken-up node statement; a list too long for its line (colour-ramp
     stops, curve points) gets one item per line."""
-    line = f"{indent}{arg.name}={value(arg.value)},"
-    if len(line) <= MAX_WIDTH or not isinstance(arg.value, ast.List) or not arg.value.items:
+    line = f"{indent}{_arg(arg)},"
+    if len(line) <= MAX_WIDTH or arg.name is None or not isinstance(arg.value, ast.List) \
+            or not arg.value.items:
         return [line]
     return ([f"{indent}{arg.name}=["] + [f"{indent}{INDENT}{value(v)}," for v in arg.value.items]
             + [f"{indent}],"])
@@ -163,7 +167,15 @@ def call(c: ast.NodeCall) -> str:
 
 
 def _args(args: tuple[ast.Arg, ...]) -> str:
-    return ", ".join(f"{a.name}={value(a.value)}" for a in args)
+    return ", ".join(_arg(a) for a in args)
+
+
+def _arg(a: ast.Arg) -> str:
+    if a.name is not None:
+        return f"{a.name}={value(a.value)}"
+    # A preset keeps the word the user chose (`half` or `float16`), spelled as the table does.
+    word = presets.canonical(a.value.name) if isinstance(a.value, ast.Ident) else None
+    return word or value(a.value)
 
 
 def _kind(kind: str) -> str:

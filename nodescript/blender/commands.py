@@ -14,6 +14,15 @@ def _echo_err(text: str) -> None:
     click.echo(text, err=True)
 
 
+def _require_bpy(command: str) -> None:
+    from nodescript.blender.needs_bpy import bpy_missing
+
+    missing = bpy_missing(command)
+    if missing:
+        _echo_err(missing)
+        sys.exit(2)                 # as a file or Blender error
+
+
 @click.command()
 @click.argument("scene_blend", type=click.Path(dir_okay=False))
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
@@ -36,6 +45,7 @@ def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_u
     date, 1 lint errors (precision errors only without --force) or the scene differs
     (--check), 2 file or Blender errors. Warnings, and findings on preview=true outputs, never stop.
     """
+    _require_bpy("apply")
     from nodescript.blender import apply as apply_module
 
     opts = apply_module.Options(scene_blend, graph, scene_name, output, dry_run, check, force,
@@ -61,6 +71,7 @@ def render(scene_blend, graph, frames, out_dir, scene_name, force, allow_upgrade
 
     Prints every file written; exits 1 if a File Output that should have written a file did not.
     """
+    _require_bpy("render")
     from nodescript.blender import render as render_module
 
     opts = render_module.Options(scene_blend, graph, scene_name, frames, out_dir, force,

@@ -211,7 +211,12 @@ def _language() -> SimpleNamespace:
 def export_command(blend, scene_name, effect, output):
     """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
     from nodescript.blender.blendfile import BlendError
+    from nodescript.blender.needs_bpy import bpy_missing
 
+    if bpy_missing("export"):
+        error = click.ClickException(bpy_missing("export"))
+        error.exit_code = 2             # as apply and render: a Blender error, not a finding
+        raise error
     try:
         text = export_file(blend, scene_name, effect)
     except (ExportError, BlendError) as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nodescript import presets
 from nodescript.config import Config
 from nodescript.diagnostics import NodescriptError, Span
 from nodescript.lint.engine import SUPPRESSION
@@ -135,9 +136,14 @@ def _apply(source: str, module: ast.Module,
             continue
         args = list(call.args)
         present = {arg.name: arg for arg in args}
+        for key, arg in _presets_edited(args, edits):     # `half` with depth=32 is `float32`
+            s = arg.span
+            changes.append((at(s.line, s.col), at(s.end_line, s.end_col),
+                            presets.replacement(key, edits)))
+            present.update((name, arg) for name in presets.PRESETS[key])
         for name, value in edits.items():
             arg = present.get(name)
-            if arg is None:
+            if arg is None or arg.name is None:       # absent, or done with its preset
                 continue
             if value is None:                         # remove `name=value` and one comma
                 start = at(arg.span.line, arg.span.col)
@@ -165,6 +171,17 @@ def _apply(source: str, module: ast.Module,
     for start, end, text in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
         source = source[:start] + text + source[end:]
     return source
+
+
+def _presets_edited(args: list[ast.Arg], edits: dict) -> list[tuple[str, ast.Arg]]:
+    """(preset word, its arg) for each preset among `args` that sets a setting being edited."""
+    found = []
+    for arg in args:
+        word = presets.canonical(arg.value.name) if arg.name is None and isinstance(
+            arg.value, ast.Ident) else None
+        if word is not None and any(k in edits for k in presets.PRESETS[word]):
+            found.append((word, arg))
+    return found
 
 
 def _write_atomic(path: Path, text: str) -> None:

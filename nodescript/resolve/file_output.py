@@ -10,7 +10,7 @@ from __future__ import annotations
 from nodescript import catalog, dialects, ir, vocabulary
 from nodescript.catalog import PropSpec
 from nodescript.diagnostics import did_you_mean
-from nodescript.resolve import codes
+from nodescript.resolve import codes, presets
 from nodescript.resolve.values import ValueError_, describe, for_property, plain
 from nodescript.syntax import ast
 
@@ -67,7 +67,8 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
 def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link, version: str,
                            resolver) -> None:
     """`out.name(...)`: the input's declared type and/or its own format."""
-    given = _given(endpoint.args, INPUT_ARGS, "a File Output input has", resolver)
+    args = presets.expand(endpoint.args, "FileOutput", resolver.error)
+    given = _given(args, INPUT_ARGS, "a File Output input has", resolver)
     mute = given.pop("mute", None)                # the link's, not the format's
     if mute is not None and _check_plain(mute, "bool"):
         resolver.error(codes.BAD_VALUE, "mute takes true or false", mute.value.span)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import ir, vocabulary
+from nodescript import catalog, ir, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
-from nodescript.resolve import codes, curves
+from nodescript.resolve import codes, curves, moved, presets
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
 from nodescript.resolve.scene import resolve_scene
@@ -175,13 +175,37 @@ class _GraphBuilder:
             return elem.node, elem.socket
         if elem.node in self.broken:
             return None, None
-        if elem.node not in self.graph.nodes:
-            help = did_you_mean(elem.node, list(self.graph.nodes))
-            later = " (it is defined later: define nodes before linking them)" \
-                if elem.node in self.reserved else ""
-            self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is not defined{later}", elem.span, help)
-            return None, None
-        return elem.node, elem.socket
+        if elem.node in self.graph.nodes:
+            return elem.node, elem.socket
+        if elem.node not in self.reserved and self._names_kind(elem.node):
+            return self._bare_kind(elem), elem.socket
+        self._undefined(elem)
+        return None, None
+
+    def _names_kind(self, word: str) -> bool:
+        kind = word if word in self.groups else vocabulary.find_kind(word)
+        return kind is not None and kind not in vocabulary.STRUCTURAL_KINDS
+
+    def _bare_kind(self, elem: ast.Endpoint) -> str | None:
+        """`-> MapValue ->`: a word that names no node of the graph but a kind is a new node of
+        that kind with its default settings, named like an inline node (MapValue_1)."""
+        line, col = elem.span.line, elem.span.col
+        word_span = Span(elem.span.file, line, col, line, col + len(elem.node))
+        kind = elem.node if elem.node in self.groups else vocabulary.find_kind(elem.node)
+        name = self._auto_name(kind)
+        call = ast.NodeCall(elem.node, (), word_span, word_span)
+        return name if self._declare(name, call, word_span, anonymous=True) else None
+
+    def _undefined(self, elem: ast.Endpoint) -> None:
+        if elem.node in self.reserved:
+            help = f"for a new node of that kind here, write `{elem.node}()`" \
+                if self._names_kind(elem.node) else None
+            self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is the name of a node defined "
+                         "later: define nodes before linking them", elem.span, help)
+            return
+        known = list(self.graph.nodes) + vocabulary.all_kinds() + list(self.groups)
+        self.r.error(codes.UNDEFINED_NAME, f"`{elem.node}` is neither a node of this graph nor a "
+                     "node kind", elem.span, did_you_mean(elem.node, known))
 
     # --- nodes ----------------------------------------------------------------
     def _declare(self, name: str, call: ast.NodeCall, span: Span, anonymous: bool) -> bool:
@@ -193,6 +217,9 @@ class _GraphBuilder:
         if kind is None:
             self.broken.add(name)
             return False
+        args = presets.expand(call.args, kind, self.r.error)
+        if args is not call.args:           # presets became their settings
+            call = ast.NodeCall(call.kind, args, call.span, call.kind_span)
         node = ir.Node(name, kind, {}, call.span, anonymous=anonymous)
         if kind in self.groups:
             node.kind, node.group = "Group", kind
@@ -324,11 +351,22 @@ class _GraphBuilder:
             missing = [v for v in self.graph.targets if v not in found_in]
             if missing:
                 self.r.error(codes.NOT_IN_TARGET, f"`{arg.name}` is not a setting of {node.kind} in "
-                             f"Blender {', '.join(missing)}", arg.span)
+                             f"Blender {', '.join(missing)}", arg.span,
+                             self._moved_hint(node, arg.name, found_in, missing))
             return
         choices = self._setting_names(node)
+        untargeted = [v for v in catalog.supported_versions() if v not in self.graph.targets]
+        found_in = [] if node.group else moved.versions_with(node.kind, arg.name, untargeted)
         self.r.error(codes.UNKNOWN_SETTING, f"{node.kind} has no setting `{arg.name}`", arg.span,
-                     did_you_mean(arg.name, choices) or _listing(choices))
+                     self._moved_hint(node, arg.name, found_in, list(self.graph.targets))
+                     or did_you_mean(arg.name, choices) or _listing(choices))
+
+    def _moved_hint(self, node: ir.Node, name: str, found_in: list[str], missing: list[str]):
+        """What `name` became in the `missing` versions (nodescript.resolve.moved)."""
+        if node.group:
+            return None
+        targeted = any(v in self.graph.targets for v in found_in)
+        return moved.hint(node.kind, name, found_in, missing, targeted)
 
     def _setting_in(self, node: ir.Node, arg: ast.Arg, version: str) -> bool:
         spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
@@ -443,7 +481,10 @@ class _GraphBuilder:
     def _link_settings(self, settings: ast.Endpoint, link: ir.Link) -> None:
         """`a -> b.In(mute=true)`: a muted link. Only File Output inputs take more (their format)."""
         for arg in settings.args:
-            if arg.name != "mute":
+            if arg.name is None:
+                self.r.error(codes.UNKNOWN_SETTING, f"a link into `{link.to_node}` takes only "
+                             "`mute=true/false`, not a bare value", arg.span)
+            elif arg.name != "mute":
                 node = self.graph.nodes.get(link.to_node)
                 kind = node.kind if node is not None else "the group's output"
                 self.r.error(codes.UNKNOWN_SETTING, f"a link into {kind} `{link.to_node}` takes "

@@ -58,7 +58,9 @@ Value = Number | String | Bool | Ident | Tuple | List
 
 @dataclass(slots=True)
 class Arg:
-    name: str
+    """`name=value`, or a bare value (name None): a preset such as FileOutput(float32)."""
+
+    name: str | None
     value: Value
     span: Span
 

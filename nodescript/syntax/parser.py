@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from pathlib import Path
 
@@ -63,7 +64,61 @@ def _parse_module(source: str, path: str) -> ast.Module:
     try:
         return _parser().parse(source)
     except UnexpectedInput as exc:
-        raise NodescriptError([_syntax_diagnostic(exc, path)]) from None
+        raise NodescriptError(_every_syntax_error(source, exc, path)) from None
+
+
+# Each further syntax error costs a parse of the rest of the file: a file of nothing but errors
+# stops here, linear in its size.
+MAX_SYNTAX_ERRORS = 50
+# A line that may start a statement: a name at column 1 (fmt indents continuations and bodies).
+_STATEMENT_START = re.compile(r"[A-Za-z_]")
+# What moves the `{ }` depth: strings and comments are skipped whole.
+_BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|[{}]')
+
+
+def _every_syntax_error(source: str, first: UnexpectedInput, path: str) -> list[Diagnostic]:
+    """Every syntax error of the file, not only the first: after each, parsing starts again at
+    the next line that begins a statement (a name at column 1, outside any `scene { }` or
+    `group { }` body), as if the file began there. Later errors only need reporting (no AST is
+    used after a syntax error), so each restart parses a fresh copy of the rest of the file,
+    padded with newlines to keep line numbers."""
+    found = [_syntax_diagnostic(first, path)]
+    lines = source.split("\n")
+    top_level = _top_level_lines(lines)
+    after = first
+    while not _at_end(after) and len(found) < MAX_SYNTAX_ERRORS:
+        restart = next((n for n in range(max(after.line, 1) + 1, len(lines) + 1)
+                        if top_level[n - 1] and _STATEMENT_START.match(lines[n - 1])), None)
+        if restart is None:
+            break
+        try:
+            _parser().parse("\n" * (restart - 1) + "\n".join(lines[restart - 1:]))
+            break
+        except UnexpectedInput as exc:
+            found.append(_syntax_diagnostic(exc, path))
+            after = exc
+            if exc.line < restart:          # lark gave no position: do not loop
+                break
+    return found
+
+
+def _top_level_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it starts outside every `{ }` block."""
+    depth, out = 0, []
+    for line in lines:
+        out.append(depth == 0)
+        for match in _BRACES.finditer(line):
+            token = match.group()
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth = max(depth - 1, 0)
+    return out
+
+
+def _at_end(exc: UnexpectedInput) -> bool:
+    return isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken)
+                                              and exc.token.type == "$END")
 
 
 def scan_comments(source: str, path: str) -> list[ast.Comment]:
@@ -210,6 +265,8 @@ class _AstBuilder:
         return tuple(x for x in c if not isinstance(x, Token))
 
     def arg(self, c):
+        if len(c) == 1:                  # a bare value: a preset
+            return ast.Arg(None, c[0], self._span(c))
         return ast.Arg(str(c[0]), c[2], self._span(c))
 
     # values

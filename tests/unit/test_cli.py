@@ -1,5 +1,6 @@
 """The command line: exit codes, output formats, configuration and suppressions."""
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -168,3 +169,18 @@ def test_exclude_globs_reach_nested_folders(tmp_path):
     out = subprocess.run([sys.executable, "-m", "nodescript", "lint", "."], cwd=tmp_path,
                          capture_output=True, text=True)
     assert out.returncode == 0 and "1 file checked" in out.stdout
+
+
+@pytest.mark.skipif(importlib.util.find_spec("bpy") is not None, reason="bpy is installed here")
+@pytest.mark.parametrize("args", [("lint", "{blend}"), ("apply", "{blend}", "{graph}"),
+                                  ("render", "{blend}"), ("export", "{blend}")])
+def test_without_bpy_a_blend_command_says_how_to_install_it_in_one_line(args, tmp_path):
+    blend = tmp_path / "shot.blend"
+    blend.write_bytes(b"\x28\xb5\x2f\xfd" + b"\0" * 64)     # zstd-compressed: bpy is said first
+    graph = tmp_path / "g.nodes"
+    graph.write_text("rl = RenderLayers()\n")
+    result = CliRunner().invoke(main, [a.format(blend=blend, graph=graph) for a in args])
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and result.exit_code == 2, result.output
+    assert f"nodescript {args[0]}" in lines[0] and "pip install bpy==" in lines[0]
+    assert "zstandard" not in lines[0] and "NS002" not in lines[0]

@@ -86,6 +86,57 @@ def test_syntax_errors_say_where_and_what_was_expected(text, line, col, expected
     assert expected in diag.message
 
 
+def test_a_bare_value_among_settings_is_a_preset_and_a_bare_kind_an_endpoint():
+    (chain,) = parse("RenderLayers.Z -> MapValue -> FileOutput(float32, path=\"//o/\")").statements
+    first, middle, last = chain.elements
+    assert (first.node, first.socket.key, middle.node, middle.socket) == ("RenderLayers", "Z",
+                                                                          "MapValue", None)
+    preset, path = last.call.args
+    assert preset.name is None and preset.value.name == "float32"
+    assert (preset.span.col, preset.span.end_col) == (42, 49) and path.name == "path"
+
+
+def test_every_syntax_error_of_a_file_is_reported_in_one_run():
+    source = "\n".join([
+        "rl = RenderLayers()",
+        "rl.Depth -> MapValue( -> x",       # 2: unclosed call
+        "b = Blur(size=)",                  # 3: missing value
+        "ok = Viewer()",
+        "scene {",
+        "    passes = [depth",              # 7: the `}` ends a list
+        "}",
+        "d $ e",                            # 8: a character no token starts
+        "RenderLayers.Z -> FileOutput(float32",   # 9: end of file
+    ])
+    with pytest.raises(NodescriptError) as info:
+        parse(source, "bad.nodes")
+    found = [(d.code, d.span.file, d.span.line, d.span.col) for d in info.value.diagnostics]
+    assert found == [("NS001", "bad.nodes", 2, 23), ("NS001", "bad.nodes", 3, 15),
+                     ("NS001", "bad.nodes", 7, 1), ("NS001", "bad.nodes", 8, 3),
+                     ("NS001", "bad.nodes", 9, 30)]
+    assert "unexpected end of file" in info.value.diagnostics[-1].message
+
+
+def test_reading_restarts_outside_blocks_so_an_unindented_body_adds_no_false_errors():
+    source = "scene {\nengin = = 3\nengine = cycles\n}\nrl = RenderLayers(\nv = Viewer()\n"
+    with pytest.raises(NodescriptError) as info:
+        parse(source, "bad.nodes")
+    assert [(d.span.line, d.span.col) for d in info.value.diagnostics] == [(2, 9), (6, 11)]
+
+
+def test_a_file_of_nothing_but_errors_reports_the_first_fifty():
+    with pytest.raises(NodescriptError) as info:
+        parse("x = = 1\n" * 10_000, "bad.nodes")
+    lines = [d.span.line for d in info.value.diagnostics]
+    assert lines == list(range(1, parser_module.MAX_SYNTAX_ERRORS + 1))
+
+
+def test_a_file_with_one_error_reports_one():
+    with pytest.raises(NodescriptError) as info:
+        parse("rl = RenderLayers()\nrl.Depth -> -> x\nv = Viewer()\nrl -> v", "bad.nodes")
+    assert len(info.value.diagnostics) == 1
+
+
 # --- the fast tokenizer (nodescript/syntax/lexer.py) against lark's own lexer ---------------------
 
 from pathlib import Path  # noqa: E402
@@ -101,7 +152,8 @@ ROOT = Path(__file__).parents[2]
 SOURCES = sorted(ROOT.glob("examples/*.nodes")) + sorted(ROOT.glob("tests/golden/**/*.nodes"))
 WORDS = ["rl", "out", "=", "->", ".", "(", ")", "[", "]", "{", "}", ",", ":", "as", "scene", "group",
          "target", "use", "true", "false", '"4.2"', "..", '"x"', "0", "7", "-1.5e3", ".5", "+2", "_",
-         "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]"]
+         "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]",
+         "float32", "FileOutput(half)"]
 
 
 def both_ways(source: str):

@@ -246,3 +246,121 @@ def test_a_node_blender_cannot_mute_is_an_error_for_that_target():
     assert (code, line, col) == ("NS111", 2, 20) and "5.3 cannot mute a Viewer" in message
     assert errors('target "4.2".."4.5"\nrl = RenderLayers()\nrl.Image -> Viewer(mute=true)') == []
     assert errors("rl = RenderLayers()\nrl.Image -> Viewer(mute=false)") == []
+
+
+# --- the design card's line: bare kinds in chains, FileOutput presets ---------------------------
+
+CARD = "RenderLayers.Z -> MapValue -> FileOutput(float32)"
+
+
+def test_the_design_card_line_resolves_alone_in_every_version():
+    loaded = resolve(CARD)
+    assert loaded.diagnostics == []
+    graph = loaded.graph
+    assert sorted(graph.nodes) == ["FileOutput_1", "MapValue_1", "RenderLayers_1"]
+    assert all(graph.nodes[n].anonymous for n in graph.nodes)
+    first = graph.links[0]
+    for version in graph.targets:
+        assert first.bindings[version][0].name == "Depth"          # `Z` is the depth output
+        fmt = graph.nodes["FileOutput_1"].bindings[version].properties["format"]
+        assert (fmt["file_format"], fmt["color_depth"], fmt["exr_codec"]) == ("OPEN_EXR", "32", "ZIP")
+
+
+def test_a_defined_name_wins_over_a_kind_and_the_same_word_names_one_node_everywhere():
+    loaded = resolve("""
+        rl = RenderLayers()
+        Blur = Blur()
+        rl -> Blur -> Viewer
+        rl.Alpha -> Blur.Size
+    """)
+    graph = loaded.graph
+    assert loaded.diagnostics == []
+    assert sorted(graph.nodes) == ["Blur", "Viewer_1", "rl"]
+    assert {l.to_node for l in graph.links} == {"Blur", "Viewer_1"}
+
+
+def test_a_name_defined_later_is_not_taken_for_a_kind():
+    code, line, col, message, help = only_error("rl = RenderLayers()\nrl -> Blur\nBlur = Blur()")
+    assert (code, line, col) == ("NS106", 2, 7)
+    assert "defined later" in message and "write `Blur()`" in help
+
+
+def test_a_word_that_is_neither_name_nor_kind_suggests_both():
+    code, _, col, message, help = only_error("rl = RenderLayers()\nrl -> MapVlaue")
+    assert (code, col) == ("NS106", 7) and "neither a node of this graph nor a node kind" in message
+    assert "`MapValue`" in help
+    *_, help = only_error("rlayer = RenderLayers()\nrlayr.Depth -> Viewer")
+    assert "`rlayer`" in help
+
+
+def test_bare_kinds_work_anywhere_in_a_chain_and_take_sockets():
+    graph = resolve("RenderLayers.Mist -> Math[1] -> FileOutput.mist").graph
+    link = graph.links[0]
+    assert link.to_node == "Math_1" and link.bindings["5.0"][1].index == 1
+    assert graph.links[1].to_socket == "mist"
+
+
+def _file_output(text: str, version: str = "5.0"):
+    graph = resolve(text).graph
+    return next(n for n in graph.nodes.values() if n.kind == "FileOutput").bindings[version]
+
+
+@pytest.mark.parametrize("preset, spelled", [
+    ("float32", "format=exr, depth=32"), ("half", "format=exr, depth=16"),
+    ("Float16", "format=exr, depth=16"), ("png8", "format=png, depth=8"),
+    ("png16", "format=png, depth=16"), ("exr_multilayer", "format=exr-multilayer, depth=32"),
+])
+def test_a_preset_is_exactly_the_settings_it_stands_for(preset, spelled):
+    for version in ("4.2", "4.5", "5.0"):
+        assert _file_output(f"o = FileOutput({preset}, path=\"//o/\")", version) == \
+            _file_output(f"o = FileOutput({spelled}, path=\"//o/\")", version)
+
+
+def test_an_inputs_own_format_takes_presets():
+    text = 'rl = RenderLayers()\no = FileOutput()\nrl.Depth -> o.depth(png16)'
+    spelled = text.replace("(png16)", "(format=png, depth=16)")
+    assert _file_output(text) == _file_output(spelled)
+
+
+@pytest.mark.parametrize("text, code, col, fragment, help", [
+    ("o = FileOutput(float23)", "NS102", 16, "`float23` is not a FileOutput preset", "`float32`"),
+    ("o = FileOutput(half, depth=32)", "NS105", 22, "preset `half` sets depth, and so does",
+     "format=exr, depth=16"),
+    ("o = FileOutput(png8, half)", "NS105", 22, "and so does preset `png8`", None),
+    ("b = Blur(3)", "NS102", 10, "only FileOutput takes a preset", None),
+    ("o = FileOutput(32)", "NS102", 16, "a bare value among FileOutput's settings must be a "
+     "preset", "presets: float32"),
+])
+def test_preset_errors(text, code, col, fragment, help):
+    got_code, _, got_col, message, got_help = only_error(text)
+    assert (got_code, got_col) == (code, col) and fragment in message
+    if help:
+        assert help in got_help
+
+
+# --- what a setting became in another version (nodescript/resolve/moved.py) ---------------------
+
+@pytest.mark.parametrize("text, code, fragment", [
+    ('b = Blur(size_x=3)', "NS111", "in Blender 5.0 it is the input `Size`: write `size=`"),
+    ('b = Blur(filter_type=gauss)', "NS111", "in Blender 5.0 it is the input `Type`: write `type=`"),
+    ('b = Blur(use_extended_bounds=true)', "NS111", "the input `Extend Bounds`: write `extend_bounds=`"),
+    ('target "5.0"\nb = Blur(size_y=3)', "NS102", "in Blender 5.0 it is the input `Size`"),
+    ('target "4.2"\nb = Blur(type=gauss)', "NS102",
+     "in Blender 4.2 it is the setting `filter_type`: write `filter_type=`"),
+])
+def test_a_setting_missing_in_one_version_says_what_it_became(text, code, fragment):
+    got_code, *_, help = only_error(text)
+    assert got_code == code and fragment in help
+    if code == "NS111":
+        assert "narrow `target`" in help
+
+
+@pytest.mark.parametrize("text", [
+    "b = Blur(use_bokeh=true)",           # nothing in 5.0 shares its words
+    "m = BoxMask(mask_width=0.5)",        # 5.0's input Mask shares only the kind's own word
+    "m = Mix(data_type=float)",           # 4.2's blend_type is a choice of other items
+    "t = Tonemap(adaptation=0.5)",        # 5.0 has Light and Chromatic Adaptation: no guess
+])
+def test_no_single_counterpart_no_hint(text):
+    code, *_, help = only_error(text)
+    assert code == "NS111" and help is None

@@ -9,7 +9,10 @@ from nodescript.lint.registry import Rule, register
 from nodescript.resolve import codes
 
 _DOCS = {
-    codes.SYNTAX: ("The file does not follow nodescript's grammar.",
+    codes.SYNTAX: ("The file does not follow nodescript's grammar. Every syntax error of a file "
+                   "(up to 50) is reported in one run: after each, reading starts again at the next line "
+                   "that begins with a name at column 1 outside `{ }` blocks (where `fmt` starts "
+                   "statements).",
                    "Nothing else can be checked until the file parses.",
                    "rl = RenderLayers(", "rl = RenderLayers()"),
     codes.INCLUDE_NOT_FOUND: ("A `use` names a file that cannot be read.",
@@ -38,7 +41,9 @@ _DOCS = {
     codes.DUPLICATE_NAME: ("Two nodes (or groups, scene settings, group sockets) share a name.",
                            "Node names are how nodescript keeps a scene's tree stable.",
                            "a = Blur()\na = Blur()", "a = Blur()\nb = Blur()"),
-    codes.UNDEFINED_NAME: ("A name is used before a node of that name is defined.",
+    codes.UNDEFINED_NAME: ("A name is used before a node of that name is defined, or a word in "
+                           "a chain is neither a node of the graph nor a node kind (a kind alone "
+                           "is a new node of that kind: `-> MapValue ->`).",
                            "Links need both ends to exist.", "rl.Depth -> out\nout = Viewer()",
                            "out = Viewer()\nrl.Depth -> out"),
     codes.AMBIGUOUS_SOCKET: ("No socket was named and the node has several candidates.",
@@ -51,9 +56,12 @@ _DOCS = {
                                "a -> m.Image\nb -> m.Image", "a -> m[1]\nb -> m[2]"),
     codes.CYCLE: ("Links form a loop.", "Compositor trees must be acyclic.", "a -> b\nb -> a", ""),
     codes.NOT_IN_TARGET: ("A node, setting or socket exists in some declared target versions "
-                          "but not in all.", "The graph would break in the other versions.",
-                          'target "4.2".."5.0"\nn = SomeNodeOnlyIn42()',
-                          "Use the vocabulary name valid everywhere, or narrow `target`."),
+                          "but not in all. Where the catalogues show what a setting became in "
+                          "the other version (a property that is an input there, or a renamed "
+                          "one), the help names it: Blur's `size_x` is the input *Size* in 5.0.",
+                          "The graph would break in the other versions.",
+                          'target "4.2".."5.0"\nb = Blur(size_x=3)',
+                          'target "5.0"\nb = Blur(size=3)'),
     codes.UNKNOWN_SCENE_SETTING: ("A `scene` key nodescript does not know.",
                                   "It would be ignored.", "scene { engin = cycles }",
                                   "scene { engine = cycles }"),
