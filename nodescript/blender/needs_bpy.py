@@ -7,16 +7,14 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from nodescript import catalog
+from nodescript.dialects import install_hint
 
 
 def bpy_missing(command: str) -> str | None:
     """None when `import bpy` can work, else the one-line message for `nodescript COMMAND`."""
     if importlib.util.find_spec("bpy") is not None:
         return None
-    # The bpy releases the catalogues were taken from, newest first: those are known to work.
-    releases = [catalog.load(v).blender for v in reversed(catalog.supported_versions())]
-    others = f" (or {', '.join(releases[1:])})" if len(releases) > 1 else ""
+    # The bpy releases the dialects name (the catalogues were taken from them), for this Python.
     return (f"`nodescript {command}` needs Blender's Python module bpy, which this Python "
-            f"({sys.executable}) does not have: pip install bpy=={releases[0]}{others}, "
+            f"({sys.executable}) does not have: {install_hint()}, "
             "or run nodescript from an environment that has it")

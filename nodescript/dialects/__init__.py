@@ -61,12 +61,24 @@ def all_dialects() -> tuple[Dialect, ...]:
     return tuple(get(v) for v in versions())
 
 
-def install_hint() -> str:
-    """How to get a Blender module nodescript works with, for one-line errors."""
-    newest = all_dialects()[-1]
-    others = ", ".join(d.BPY_RELEASE for d in all_dialects()[:-1])
-    return (f"pip install bpy=={newest.BPY_RELEASE} (Python {newest.PYTHON}; or one of "
-            f"{others}) in the Python that runs nodescript")
+def install_hint(python: str | None = None) -> str:
+    """How to get a Blender module nodescript works with into this Python (`python`: "3.11";
+    default: the running one), newest first; releases built for another Python are named apart."""
+    import sys
+
+    python = python or "%d.%d" % sys.version_info[:2]
+    here = [d.BPY_RELEASE for d in reversed(all_dialects()) if d.PYTHON == python]
+    elsewhere = {}
+    for d in reversed(all_dialects()):
+        if d.PYTHON != python:
+            elsewhere.setdefault(d.PYTHON, []).append(d.BPY_RELEASE)
+    notes = [f"{', '.join(r)} need{'s' if len(r) == 1 else ''} Python {py}"
+             for py, r in elsewhere.items()]
+    if not here:
+        return "install a Python nodescript's bpy releases are built for: " + "; ".join(notes)
+    others = ", ".join(here[1:])
+    rest = "; ".join(([f"or {others}"] if others else []) + notes)
+    return f"pip install bpy=={here[0]}" + (f" ({rest})" if rest else "")
 
 
 def first_with(feature: str) -> str:
