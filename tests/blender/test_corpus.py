@@ -21,13 +21,12 @@ pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
 import corpus  # noqa: E402
-from conftest import _example_scene_module  # noqa: E402
+from corpus import scene as corpus_scene  # noqa: E402
 from snapshot import compositor, differences, snapshot, summary  # noqa: E402
 
 from nodescript.blender.export import export_file  # noqa: E402
 
 V = "%d.%d" % tuple(bpy.app.version[:2])
-SIZE = (64, 48)
 
 # Gaps measured today (4.2.23, 4.5.15, 5.0.1), by (test, project): each reason names what is
 # lost or changed. A dict value gives the reason per version when the gaps differ.
@@ -111,10 +110,8 @@ def factory_blender():
 
 
 def build_file(project, path):
-    """The example scene (64x48, 1 sample) with the project's compositor, saved at `path`."""
-    _example_scene_module().make_scene()
-    scene = bpy.context.scene
-    scene.render.resolution_x, scene.render.resolution_y = SIZE
+    """The corpus scene (64x48, 1 sample) with the project's compositor, saved at `path`."""
+    corpus_scene.make(bpy)
     project.build(bpy)
     bpy.ops.wm.save_as_mainfile(filepath=str(path))
     return path

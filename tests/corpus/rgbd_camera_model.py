@@ -20,7 +20,8 @@ PASSES = "16-bit BW PNG render output: depth x 1000 / 65535 (Composite / Group O
 
 # The Math node type the compositor's Add menu creates, per version (a named table: the
 # dialect layer may own it later).
-ADD_MENU_MATH = {"4.2": "CompositorNodeMath", "4.5": "ShaderNodeMath", "5.0": "ShaderNodeMath"}
+ADD_MENU_MATH = {"4.2": "CompositorNodeMath", "4.5": "ShaderNodeMath", "5.0": "ShaderNodeMath",
+                 "5.1": "ShaderNodeMath", "5.2": "ShaderNodeMath", "5.3": "ShaderNodeMath"}
 
 
 def build(bpy) -> None:

@@ -46,6 +46,7 @@ def build(bpy) -> None:
     outputs["normal"] = _normal(nodes, links, render_layers)
     outputs["albedo"] = _albedo(nodes, links, render_layers)
     outputs["id"] = _index(nodes, links, render_layers)
+    bpy.data.objects["Ball"].pass_index = 1       # "Set objekt IDs": the imported model
     # the render loop, first view: fp + '_r_{0:03d}'.format(0) + "_depth", ...
     for kind, node in outputs.items():
         node.file_slots[0].path = f"//out/shapenet/model/model_r_000_{kind}"
