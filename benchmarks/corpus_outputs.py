@@ -155,8 +155,13 @@ def measure(path: Path, channel, raw: dict[str, np.ndarray], root: Path) -> Matc
         return None
     name, r2, a, b, hit = found
     truth = raw[name]
+    # clipped: the stored value sits at the end of an integer range while the fit says the
+    # pass lies beyond it
     low, high = (0.0, 1.0) if code else (-np.inf, np.inf)
-    clipped = hit & ((values <= low) | (values >= high))
+    margin = code / 2 if code else 0.0
+    predicted = a * truth + b
+    clipped = hit & (((values <= low) & (predicted < low - margin))
+                     | ((values >= high) & (predicted > high + margin)))
     inside = hit & ~clipped
     errors = np.abs((values[inside] - b) / a - truth[inside]) if inside.any() else np.array([0.0])
     if code:
