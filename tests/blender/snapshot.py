@@ -36,8 +36,9 @@ def compositor(scene):
 def snapshot(scene) -> dict:
     tree = compositor(scene)
     groups: dict = {}
-    shot = {"scene": {"use_compositing": scene.render.use_compositing,
-                      "use_nodes": getattr(scene, "use_nodes", None)},
+    # use_nodes switches the 4.x compositor; 5.0 deprecates it (the tree is the switch)
+    use_nodes = None if hasattr(scene, "compositing_node_group") else scene.use_nodes
+    shot = {"scene": {"use_compositing": scene.render.use_compositing, "use_nodes": use_nodes},
             "view_layers": {vl.name: _view_layer(vl) for vl in scene.view_layers},
             "tree": _tree(tree, groups) if tree is not None else None}
     shot["groups"] = groups

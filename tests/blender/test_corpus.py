@@ -40,6 +40,7 @@ BIG_VALUE = "export writes Math input 65535, which resolve rejects (must be betw
 LONG_SLOT = ("slot paths longer than a 4.2 socket name keeps: apply exits 2 (Blender did not take "
              "these changes)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
+GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
 PREFIX_LAYERS = "multilayer base path ending in a prefix renames inputs (####.exrNormal)"
 FCURVES = "F-curves on the Math inputs lost"
 COLORS = "node colours lost"
@@ -85,6 +86,9 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("check", "rgbd_camera_model"): BIG_VALUE,
     ("apply", "rgbd_camera_model"): BIG_VALUE,
     ("rebuild", "rgbd_camera_model"): BIG_VALUE,
+    ("check", "output_setup_helper"): _gap(GROUP_OUTPUT_IMAGE, RENAMED, MOVED),
+    ("apply", "output_setup_helper"): _gap(RENAMED, MOVED, GROUP_OUTPUT_IMAGE),
+    ("rebuild", "output_setup_helper"): _gap(RENAMED, GROUP_OUTPUT_IMAGE),
 }
 
 

@@ -17,7 +17,7 @@ from types import ModuleType
 
 # The modules of the corpus, one per project.
 MODULES = ("blenderproc", "kubric", "infinigen", "shapenet_renderer", "nerf_360_view",
-           "vision_blender", "qq_render", "rgbd_camera_model")
+           "vision_blender", "qq_render", "rgbd_camera_model", "output_setup_helper")
 
 
 @dataclass(frozen=True)

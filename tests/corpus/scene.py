@@ -32,6 +32,7 @@ def make(bpy) -> None:
     for name, colour in COLOURS.items():
         material = bpy.data.materials.new(f"{name} colour")
         material.diffuse_color = colour
-        material.use_nodes = True
+        if material.node_tree is None:                # 4.x; 5.0 materials always have nodes
+            material.use_nodes = True
         material.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value = colour
         bpy.data.objects[name].data.materials.append(material)
