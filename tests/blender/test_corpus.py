@@ -52,7 +52,7 @@ def _gap(*parts: str) -> str:
 
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
-    ("check", "blenderproc"): RENAMED,
+    ("check", "blenderproc"): _gap(RENAMED, MOVED),
     ("apply", "blenderproc"): {
         "4.2": _gap(RENAMED, MOVED, SLOT_PATHS, "8 of 9 " + FCURVES),
         "4.5": _gap(RENAMED, MOVED, SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
@@ -64,19 +64,19 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
                               "prefix (frame_Image)", WRONG_LAYER),
     ("rebuild", "kubric"): _gap(RENAMED, AOV_LINK, "multilayer inputs renamed with the base "
                                 "path's prefix (frame_Image)", WRONG_LAYER),
-    ("check", "infinigen"): {"4.2": RENAMED, "4.5": MIX_RGB},
+    ("check", "infinigen"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
     ("apply", "infinigen"): {"4.2": _gap(RENAMED, MOVED, SLOT_PATHS), "4.5": MIX_RGB},
     ("rebuild", "infinigen"): {"4.2": _gap(RENAMED, SLOT_PATHS), "4.5": MIX_RGB},
-    ("check", "shapenet_renderer"): {"4.2": RENAMED, "4.5": MIX_RGB},
+    ("check", "shapenet_renderer"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
     ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
     ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("check", "nerf_360_view"): RENAMED,
+    ("check", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("apply", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("rebuild", "nerf_360_view"): RENAMED,
     ("check", "vision_blender"): _gap(RENAMED, MOVED),
     ("apply", "vision_blender"): _gap(RENAMED, MOVED),
     ("rebuild", "vision_blender"): RENAMED,
-    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, RENAMED),
+    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, RENAMED, MOVED, PREFIX_LAYERS),
     ("apply", "qq_render"): {
         "4.2": _gap(RENAMED, MOVED, PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
         "4.5": _gap(RENAMED, MOVED, PREFIX_LAYERS, GROUP_SOCKET, LEGACY_MATH, WRONG_LAYER)},
