@@ -37,8 +37,8 @@ WRONG_LAYER = "passes of a second view layer enabled on the first one"
 LEGACY_MATH = "legacy CompositorNodeMath rebuilt as ShaderNodeMath"
 MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
 BIG_VALUE = "export writes Math input 65535, which resolve rejects (must be between -10000 and 10000)"
-LONG_SLOT = ("slot paths longer than a 4.2 socket name keeps: apply exits 2 (Blender did not take "
-             "these changes)")
+LONG_SLOT = ("4.2 keeps 29 characters of a File Output layer name; apply sets it to the "
+             "38-character slot path and exits 2 (Blender did not take these changes)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
 GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
 PREFIX_LAYERS = "multilayer base path ending in a prefix renames inputs (####.exrNormal)"
