@@ -322,3 +322,29 @@ def _tree_summary(ta: dict, tb: dict, layout: bool) -> list[str]:
 def _link_text(link: tuple) -> str:
     muted = " (muted)" if link[4] else ""
     return f"{link[0]}.{link[1]} -> {link[2]}.{link[3]}{muted}"
+
+
+def renamed(shot: dict, names: dict[str, dict[str, str]]) -> dict:
+    """`shot` with nodes renamed: names[tree name] maps a node name to the one to compare it
+    under (for example export's names back to Blender's), in node keys, links and F-curve
+    paths; so that what differs besides the names shows."""
+    import copy
+    import re
+
+    out = copy.deepcopy(shot)
+    for tree in [out["tree"], *out["groups"].values()]:
+        if not tree:
+            continue
+        table = names.get(tree["name"], {})
+        if not table:
+            continue
+        tree["nodes"] = {table.get(k, k): v for k, v in tree["nodes"].items()}
+        for node_name, node in tree["nodes"].items():
+            node["props"]["name"] = node_name
+        tree["links"] = sorted((table.get(a, a), b, table.get(c, c), d, e, f)
+                               for a, b, c, d, e, f in tree["links"])
+        for curve in tree["animation"]["fcurves"] + tree["animation"]["drivers"]:
+            curve["data_path"] = re.sub(r'nodes\["([^"]+)"\]',
+                                        lambda m: f'nodes["{table.get(m[1], m[1])}"]',
+                                        curve["data_path"])
+    return out

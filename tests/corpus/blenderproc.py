@@ -1,7 +1,8 @@
 """BlenderProc 2.8 (DLR-RM/BlenderProc), blenderproc/python/renderer/RendererUtility.py:
-enable_depth_output(activate_antialiasing=False), enable_distance_output(activate_antialiasing=True),
-enable_normals_output() and enable_segmentation_output(), called on the scene BlenderProc's
-initializer leaves (use_nodes on: the default Render Layers and Composite).
+enable_depth_output(activate_antialiasing=False),
+enable_distance_output(activate_antialiasing=True), enable_normals_output() and
+enable_segmentation_output(), called on the scene BlenderProc's initializer leaves (use_nodes
+on: the default Render Layers and Composite).
 
 BlenderProc pins Blender 4.2.1 (InstallUtility.py); its compositor code also runs in 4.5
 (`scene.node_tree`, CompositorNodeSepRGBA/CombRGBA/Math/MapRange still exist there), not in 5.0.

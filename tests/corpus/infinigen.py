@@ -1,7 +1,8 @@
 """Infinigen (princeton-vl/infinigen), src/infinigen/core/rendering/render.py: render_image()
 for the ground-truth ("flat") pass as configs_nature/base.gin sets it (passes_to_save z,
 normal, vector, object_index; flat_shading=True; compositor_postprocessing color_correct and
-distort off): configure_compositor() -> compositor_postprocessing() -> configure_compositor_output().
+distort off): configure_compositor() -> compositor_postprocessing() ->
+configure_compositor_output().
 
 NodeWrangler.new_node(type, input_args/input_kwargs, attrs) is expanded here into the
 nodes.new / links.new / setattr calls it makes. render_image turns use_nodes on first, so the

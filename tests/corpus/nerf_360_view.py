@@ -3,8 +3,8 @@ COLOR_DEPTH 8, DEPTH_SCALE 1.4, DEBUG False).
 
 It keeps the default tree `use_nodes` creates (Render Layers -> Composite) and adds a second
 Render Layers with a depth File Output (through Map Value) and a normal File Output; both get
-base_path ''. Adapted: the Depth and Normal passes are enabled (see build). The script runs in 4.2 and 4.5 (`scene.node_tree`, CompositorNodeMapValue),
-not in 5.0.
+base_path ''. Adapted: the Depth and Normal passes are enabled (see build). The script runs in
+4.2 and 4.5 (`scene.node_tree`, CompositorNodeMapValue), not in 5.0.
 """
 
 from corpus import Source

@@ -2,10 +2,10 @@
 default arguments (--format PNG --color_depth 8 --depth_scale 1.4), for the first view.
 
 The script's header says "Tested with Blender 2.9"; its compositor part runs in 4.2 and 4.5
-(CompositorNodeMapValue, CompositorNodeMixRGB, `scene.node_tree`), not in 5.0. Adapted: the Z pass is enabled (see build); the
-script names the view layer "View Layer" (2.9's startup file); the empty factory scene's layer
-is "ViewLayer". Its own render settings (EEVEE, 600x600, film_transparent) are left to the
-tiny scene except film_transparent and the image settings.
+(CompositorNodeMapValue, CompositorNodeMixRGB, `scene.node_tree`), not in 5.0. Adapted: the Z
+pass is enabled (see build); the script names the view layer "View Layer" (2.9's startup
+file); the empty factory scene's layer is "ViewLayer". Its own render settings (EEVEE,
+600x600) are left to the tiny scene; film_transparent and the image settings are kept.
 """
 
 from corpus import Source
