@@ -85,6 +85,31 @@ def test_each_change_is_reported(change, expected):
     assert differences(before, snapshot(scene))
 
 
+def _own_format(tree):
+    """A File Output whose one input has its own format (4.x slot / 5.0 item), returned."""
+    out = tree.nodes.new("CompositorNodeOutputFile")
+    if hasattr(out, "file_output_items"):
+        out.file_output_items.clear()
+        owner = out.file_output_items.new("FLOAT", "depth")
+        owner.override_node_format = True
+    else:
+        owner = out.file_slots[0]
+        owner.use_node_format = False
+    owner.format.file_format = "OPEN_EXR"
+    owner.format.color_depth = "32"
+    return owner
+
+
+def test_a_file_output_input_s_own_format_is_in_it():
+    scene, tree, _ = small_setup()
+    owner = _own_format(tree)
+    before = snapshot(scene)
+    owner.format.color_depth = "16"
+    lines = summary(before, snapshot(scene))
+    assert len(lines) == 1 and "node 'File Output'" in lines[0] and "color_depth" in lines[0], \
+        lines
+
+
 def test_layout_is_apart_when_asked():
     scene, tree, math = small_setup()
     before = snapshot(scene)
