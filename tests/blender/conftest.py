@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = ROOT / "examples"
+sys.path.insert(0, str(ROOT / "tests"))          # tests/corpus: `import corpus`
 
 
 def _bpy():
