@@ -341,8 +341,8 @@ def test_preset_errors(text, code, col, fragment, help):
 # --- what a setting became in another version (nodescript/resolve/moved.py) ---------------------
 
 @pytest.mark.parametrize("text, code, fragment", [
-    ('b = Blur(size_x=3)', "NS111", "in Blender 5.0 it is the input `Size`: write `size=`"),
-    ('b = Blur(filter_type=gauss)', "NS111", "in Blender 5.0 it is the input `Type`: write `type=`"),
+    ('b = Blur(size_x=3)', "NS111", "in Blender 5.0, 5.1, 5.2, 5.3 it is the input `Size`: write `size=`"),
+    ('b = Blur(filter_type=gauss)', "NS111", "in Blender 5.0, 5.1, 5.2, 5.3 it is the input `Type`: write `type=`"),
     ('b = Blur(use_extended_bounds=true)', "NS111", "the input `Extend Bounds`: write `extend_bounds=`"),
     ('target "5.0"\nb = Blur(size_y=3)', "NS102", "in Blender 5.0 it is the input `Size`"),
     ('target "4.2"\nb = Blur(type=gauss)', "NS102",
