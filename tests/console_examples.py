@@ -1,5 +1,5 @@
 """The console examples of README.md and docs/*.md, run for real (tests/unit/test_doc_console.py
-runs the plain ones, tests/blender/test_doc_console.py the ones that need Blender).
+runs the plain ones, tests/blender/test_doc_console_blender.py the ones that need Blender).
 
 The convention, for whoever writes docs:
 

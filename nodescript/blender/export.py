@@ -965,6 +965,8 @@ class _FileOutputReader:
         args += self.format_args()
         if not self.save_as_render():
             args.append("save_as_render=false")
+        if self.x.dialect.FILE_EXTENSION_SWITCH and not self.node.use_file_extension:
+            args.append("use_file_extension=false")
         self.unlinked_notes()
         return args + _label_arg(self.node.label)
 

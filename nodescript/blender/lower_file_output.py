@@ -12,7 +12,7 @@ ITEM_SOCKET_TYPES = {"VALUE": "FLOAT", "INT": "FLOAT", "BOOLEAN": "FLOAT", "VECT
                      "RGBA": "RGBA"}
 # Render passes with four components: motion vectors (previous and next frame's x and y). An
 # item declares them 4D, else Blender writes X, Y, Z and drops the next frame's y (measured in
-# 5.0 and 5.1; 4.x slots always drop it, which lint reports).
+# 5.0 and 5.1; a 4.2 slot drops it too, 4.5's keeps it).
 FOUR_COMPONENT_PASSES = frozenset({"use_pass_vector"})
 # file_format first: switching format resets depth, codec and colour mode.
 FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")

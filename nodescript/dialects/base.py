@@ -49,6 +49,10 @@ class Dialect:
     # A float or vector input of a single-layer EXR is written into R, G and B (4.5 on)
     # rather than V or X, Y, Z channels: a DWA codec then treats it as colour, lossily.
     SINGLE_LAYER_EXR_DATA_AS_RGB = False
+    # The motion-vector pass (four components) keeps its fourth one, W, through a File Output
+    # slot of a multilayer EXR (4.5); 4.2 writes X, Y, Z only. Items (5.0 on) keep it when
+    # declared 4D, which lowering does.
+    SLOT_KEEPS_MOTION_W = False
     # A Cryptomatte pass into a half-float multilayer File Output is written half (4.2),
     # which breaks the IDs; later versions keep it full float.
     CRYPTOMATTE_HALF_IN_HALF_EXR = True

@@ -1,5 +1,6 @@
 """Blender 4.5 LTS: File Output gains a node-level save_as_render; a single-layer EXR writes a
-float input as R, G, B; Cryptomatte stays full float in a half multilayer file. (Composite and
+float input as R, G, B; Cryptomatte stays full float in a half multilayer file; a multilayer
+slot keeps the motion-vector pass's fourth component (measured). (Composite and
 Viewer lost their Alpha input, and Math/Map Range/Mix became the shader nodes in the Add menu:
 the catalogue says so.)"""
 
@@ -12,3 +13,4 @@ class Blender45(Blender42):
     NODE_SAVE_AS_RENDER = True
     SINGLE_LAYER_EXR_DATA_AS_RGB = True
     CRYPTOMATTE_HALF_IN_HALF_EXR = False
+    SLOT_KEEPS_MOTION_W = True

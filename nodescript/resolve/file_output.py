@@ -28,6 +28,7 @@ ARGS = {
     "quality": ("quality", None, "int"),
     "compression": ("compression", None, "int"),
     "save_as_render": ("save_as_render", None, "bool"),
+    "use_file_extension": ("use_file_extension", None, "bool"),
     "label": ("label", None, "str"),
     "preview": ("preview", None, "bool"),
     "mute": ("mute", None, "bool"),
@@ -61,7 +62,19 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
     if "save_as_render" in settings:    # 4.2 has it per input only: its lowering sets each
         props["save_as_render"] = settings["save_as_render"]
+    if settings.get("use_file_extension") is False:
+        _without_extension(given["use_file_extension"], version, resolver)
+        props["use_file_extension"] = False
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
+
+
+def _without_extension(arg: ast.Arg, version: str, resolver) -> None:
+    """Files without an extension exist only where File Output has the switch (5.2 on)."""
+    if not dialects.get(version).FILE_EXTENSION_SWITCH:
+        since, newest = dialects.first_with("FILE_EXTENSION_SWITCH"), dialects.versions()[-1]
+        resolver.error(codes.NOT_IN_TARGET, f"File Output writes files without an extension "
+                       f"from Blender {since} on only (use_file_extension)", arg.span,
+                       f'target "{since}".."{newest}", or leave use_file_extension out')
 
 
 def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link, version: str,

@@ -12,7 +12,6 @@ and a 4 m ramp tilted 30 degrees about X, centred 1 m above the ground (depth 8-
 
 from __future__ import annotations
 
-import math
 
 import pytest
 
@@ -21,13 +20,13 @@ bpy = pytest.importorskip("bpy")
 np = pytest.importorskip("numpy")
 pytest.importorskip("OpenEXR")
 
+from conftest import example_scene_module  # noqa: E402
+
 from nodescript.inspect.image import load_image  # noqa: E402
 
 CARD = "RenderLayers.Z -> MapValue -> FileOutput(float32)\n"
 RAW = "rl = RenderLayers()\nrl.Depth -> FileOutput(format=exr, depth=32, codec=none)\n"
 SIZE = (80, 60)
-CAMERA_Z, RAMP_Z, RAMP_HALF, TILT = 10.0, 1.0, 2.0, math.radians(30.0)
-LENS_MM, SENSOR_MM = 50.0, 36.0        # a new camera's, as make_example_scene.py leaves them
 
 
 def _no_depth_pass(filter_width=None):
@@ -58,27 +57,14 @@ def _apply_and_render(cli, open_file, scene_file, graph_file, out):
 
 
 def _analytic_depth(width: int, height: int):
-    """(planar camera-Z depth at each pixel centre, mask of pixels well inside one surface)."""
-    def depth_at(cols, rows):
-        scale = SENSOR_MM / LENS_MM / width            # sensor fit AUTO, width > height
-        dx, dy = np.meshgrid((cols - width / 2.0) * scale, (height / 2.0 - rows) * scale)
-        # Ray (dx t, dy t, CAMERA_Z - t). Ramp normal Rx(tilt)(0,0,1) = (0, -sin, cos) through
-        # (0, 0, RAMP_Z): t = cos (CAMERA_Z - RAMP_Z) / (cos + sin dy).
-        s, c = math.sin(TILT), math.cos(TILT)
-        t = c * (CAMERA_Z - RAMP_Z) / (c + s * dy)
-        # The hit in the ramp's own axes (Rx(tilt) transposed), inside its 4 m square or not.
-        u = dx * t
-        v = c * dy * t + s * (CAMERA_Z - RAMP_Z - t)
-        on_ramp = (np.abs(u) <= RAMP_HALF) & (np.abs(v) <= RAMP_HALF) & (t < CAMERA_Z)
-        return np.where(on_ramp, t, CAMERA_Z), on_ramp
-
-    cols, rows = np.arange(width) + 0.5, np.arange(height) + 0.5
-    depth, surface = depth_at(cols, rows)
-    # A pixel whose corners all see the same surface as its centre: no edge to guess about.
-    same = np.ones_like(surface)
-    for ox in (-0.5, 0.5):
-        for oy in (-0.5, 0.5):
-            same &= depth_at(cols + ox, rows + oy)[1] == surface
+    """(planar camera-Z depth at each pixel centre, mask of pixels well inside one surface),
+    from the example scene's own analytic model (scripts/make_example_scene.py truth())."""
+    depth, on_ramp = example_scene_module().truth(width, height)
+    # A pixel whose neighbours all see the same surface: no edge to guess about.
+    padded = np.pad(on_ramp, 1, mode="edge")
+    same = np.ones_like(on_ramp)
+    for dy, dx in ((0, 1), (2, 1), (1, 0), (1, 2)):
+        same &= padded[dy:dy + height, dx:dx + width] == on_ramp
     return depth, same
 
 
@@ -103,7 +89,7 @@ def test_the_card_line_is_within_two_float32_ulp_of_analytic_depth(make_scene, g
                                         tmp_path / "card")
     assert channel.pixel_type == "FLOAT"
     truth, inside = _analytic_depth(*SIZE)
-    assert inside[truth < CAMERA_Z].sum() > 100          # the ramp is in view, not only ground
+    assert inside[truth < example_scene_module().CAMERA_HEIGHT].sum() > 100   # the ramp is in view
     ulp = np.spacing(truth.astype(np.float32)).astype(np.float64)
     worst = float(np.max(np.abs(values - truth)[inside] / ulp[inside]))
     assert worst <= 2.0, f"{worst:.2f} ulp"

@@ -93,6 +93,9 @@ def test_a_file_output_without_extension_is_drift_and_render_finds_its_files(
     bpy.ops.wm.save_mainfile()
     drift = cli("apply", scene_file, graph(text), "--check")
     assert drift.code == 1 and "use_file_extension" in drift.out
+    exported = export_file(scene_file)
+    assert "use_file_extension=false" in exported            # the language says it too
+    assert cli("apply", scene_file, graph(exported, name="exported.nodes"), "--check").code == 0
     ran = cli("render", scene_file, "--out", tmp_path / "r")
     assert ran.code == 0, ran.err
     written = [p.name for p in (tmp_path / "r").rglob("*") if p.is_file() and "out" in p.parts]
@@ -229,8 +232,8 @@ def _moving_ramp(bpy):
 
 def test_motion_vectors_keep_their_fourth_component_where_items_can(make_scene, cli, graph,
                                                                     tmp_path):
-    # Measured: a 3D item (5.0 on) or any 4.x slot writes X, Y, Z of the Vector pass and drops
-    # W (the next frame's y motion); nodescript declares the item 4D where items exist.
+    # Measured: a 3D item (5.0 on) or a 4.2 slot writes X, Y, Z of the Vector pass and drops
+    # W (the next frame's y motion); 4.5's slots keep it; nodescript declares items 4D.
     scene_file = make_scene(edit=_moving_ramp)
     text = ('scene { engine = cycles, passes = [vector], use_compositing = true }\n'
             'rl = RenderLayers()\n'
@@ -242,7 +245,7 @@ def test_motion_vectors_keep_their_fourth_component_where_items_can(make_scene, 
     (written,) = [p for p in (tmp_path / "r").rglob("*.exr") if "render" not in p.parts]
     channels = {c.name: np.asarray(c.pixels) for c in load_image(str(written)).channels}
     names = sorted(n.split(".")[-1] for n in channels)
-    if D.FILE_OUTPUT_ITEMS:
+    if D.FILE_OUTPUT_ITEMS or D.SLOT_KEEPS_MOTION_W:
         assert names == ["W", "X", "Y", "Z"]
         w = next(v for n, v in channels.items() if n.endswith("W"))
         assert np.abs(w).max() > 1                       # the ramp moves several pixels in y

@@ -1,5 +1,5 @@
 """Every plain ```console example of README.md and docs/ prints what the doc shows (the blender
-ones run in tests/blender/test_doc_console.py). The convention: tests/console_examples.py."""
+ones run in tests/blender/test_doc_console_blender.py). The convention: tests/console_examples.py."""
 
 from __future__ import annotations
 
