@@ -1013,8 +1013,11 @@ def _stand_in_name(node, ident: str) -> str:
     """Where a stand-in node keeps setting `ident` (shader Map Range's `clamp` is `use_clamp`)."""
     if hasattr(node, ident):
         return ident
-    return next((own for own, kind_name in RENAMED_PROPERTIES.items()
-                 if kind_name == ident and hasattr(node, own)), ident)
+    # Both ways: 4.5's legacy CompositorNodeMapRange (use_clamp) stands for the kind built as
+    # ShaderNodeMapRange (clamp), and the shader node for a 4.2 kind.
+    return next((other for own, kind_name in RENAMED_PROPERTIES.items()
+                 for name, other in ((kind_name, own), (own, kind_name))
+                 if name == ident and hasattr(node, other)), ident)
 
 
 def _writable(prop, cat: catalog.Catalog, node) -> bool:

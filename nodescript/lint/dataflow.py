@@ -177,8 +177,11 @@ class Flow:
     slots: list[SlotFlow] = field(default_factory=list)
     into: dict[str, list[ir.Link]] = field(default_factory=dict)       # node -> links into it
     outof: dict[str, list[ir.Link]] = field(default_factory=dict)      # node -> links from it
+    groups: dict[str, ir.Group] | None = None       # the scene graph's groups (bodies need them)
     _all_data: dict[str, bool] = field(default_factory=dict)
     _order: list[str] | None = None
+    _bodies: dict[str, "Flow"] = field(default_factory=dict)
+    _transfers: dict[int, object] = field(default_factory=dict)
 
     def __post_init__(self):
         for link in self.graph.links:
@@ -281,6 +284,24 @@ class Flow:
             if not into:
                 return link
             link = into[0]
+
+    def transfer(self, link: ir.Link):
+        """The chain of per-pixel functions from a data pass to the value on `link`
+        (nodescript.lint.values.Transfer), or None when it cannot be followed."""
+        key = id(link)
+        if key not in self._transfers:
+            from nodescript.lint import values
+            self._transfers[key] = values.transfer(self, link, pass_of)
+        return self._transfers[key]
+
+    def body_flow(self, group: str) -> "Flow":
+        """A group body's flow with symbolic inputs (`@name`), to follow values through it."""
+        if group not in self._bodies:
+            body = self.groups[group]
+            symbolic = {s.name: frozenset({"@" + s.name}) for s in body.inputs}
+            self._bodies[group] = _propagate(Flow(body.body, self.version, self.group_deps,
+                                                  inputs=symbolic, groups=self.groups))
+        return self._bodies[group]
 
     def linear(self, link: ir.Link) -> tuple[str, float, float, list[str]] | None:
         """(pass, scale, offset, nodes) when the value on `link` is exactly `pass * scale + offset`.
@@ -419,7 +440,8 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
     deps: dict[str, dict[str, frozenset[str]]] = {}
     for name, group in graph.groups.items():           # defined before use: one pass is enough
         symbolic = {s.name: frozenset({"@" + s.name}) for s in group.inputs}
-        flow = _propagate(Flow(group.body, version, deps, inputs=symbolic))
+        flow = _propagate(Flow(group.body, version, deps, inputs=symbolic,
+                               groups=graph.groups))
         result: dict[str, frozenset[str]] = {}
         for out in group.outputs:
             found: set[str] = set()
@@ -513,7 +535,7 @@ def _slots(flow: Flow) -> None:
 def analyse(graph: ir.Graph, version: str) -> list[Flow]:
     """Flows for the scene's graph and, for every group instance that receives data, its body."""
     deps = group_dependencies(graph, version)
-    top = Flow(graph, version, deps)
+    top = Flow(graph, version, deps, groups=graph.groups)
     _propagate(top)
     _reach(top)
     _slots(top)
@@ -540,7 +562,8 @@ def analyse(graph: ir.Graph, version: str) -> list[Flow]:
             if not any(inputs.values()) or key in done:
                 continue
             done.add(key)
-            body = Flow(group.body, version, deps, inputs=inputs, outputs_reach=outputs_reach)
+            body = Flow(group.body, version, deps, inputs=inputs, outputs_reach=outputs_reach,
+                        groups=graph.groups)
             _propagate(body)
             _reach(body)
             _slots(body)

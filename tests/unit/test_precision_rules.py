@@ -445,7 +445,7 @@ def test_ns305_clamp_that_keeps_the_declared_range_is_fine():
     """
     assert lint(source.format(near=0.5, far=90)) == []
     d = one(lint(source.format(near=0.5, far=150)), "NS305")
-    assert "only up to 100 m passes unchanged" in d.message and "0.5-150 m" in d.message
+    assert "only 0.5-100 m (67%) of the expected range 0.5-150 m" in d.message
 
 
 def test_ns305_math_clamp_and_preview_warning():

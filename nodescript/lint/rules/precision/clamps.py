@@ -6,6 +6,8 @@ import math
 
 from nodescript import ir
 from nodescript.lint import dataflow as df
+from nodescript.lint import values
+from nodescript.lint.rules.precision.common import num
 
 
 def clamp_of(flow: df.Flow, node: ir.Node):
@@ -17,13 +19,13 @@ def clamp_of(flow: df.Flow, node: ir.Node):
         return flow.constant(node, identifier)
 
     if node.kind == "MapRange":
+        on = values.map_range_clamps(binding)
+        declared = "clamp" in props or "use_clamp" in props
         if binding.idname == "ShaderNodeMapRange":
-            on = props.get("clamp", True)
-            why = " (on by default: Map Range is the shader node since 4.5)" if "clamp" not in props else ""
+            why = "" if declared else " (on by default: Map Range is the shader node since 4.5)"
             help_ = "write clamp=false (4.x's use_clamp; either name works in every version)"
         else:
-            on, why = props.get("use_clamp", False), ""
-            help_ = "write use_clamp=false"
+            why, help_ = "", "write use_clamp=false"
         if not on:
             return None
         lo, hi = constant("From Min"), constant("From Max")
@@ -42,6 +44,9 @@ def clamp_of(flow: df.Flow, node: ir.Node):
             interval = (ends[0], ends[1])
         return interval, "clamps its result (use_min/use_max)", "turn off use_min and use_max"
     if node.kind == "Math":
+        bound = _math_bound(flow, node, props.get("operation", "ADD"))
+        if bound is not None and not props.get("use_clamp", False):
+            return bound
         if not props.get("use_clamp", False):
             return None
         interval = None
@@ -63,3 +68,22 @@ def clamp_of(flow: df.Flow, node: ir.Node):
         interval = (min(lo, hi), max(lo, hi)) if None not in (lo, hi) else None
         return interval, "clamps", "remove the Clamp node"
     return None
+
+
+def _math_bound(flow: df.Flow, node: ir.Node, op: str):
+    """Math Maximum/Minimum of a value and a constant: a one-sided clamp (5.0's emulation of
+    Map Value's use_min/use_max is Multiply Add, then Maximum/Minimum)."""
+    if op not in ("MAXIMUM", "MINIMUM"):
+        return None
+    links = flow.links_into(node.name)
+    if len(links) != 1:
+        return None
+    ident = links[0].bindings[flow.version][1].identifier
+    other = flow.constant(node, "Value_001" if ident == "Value" else "Value")
+    if other is None:
+        return None
+    if op == "MAXIMUM":
+        return (other, math.inf), f"keeps values of at least {num(other)} (Maximum)", \
+            "remove the Maximum, or make sure nothing arrives below it"
+    return (-math.inf, other), f"keeps values of at most {num(other)} (Minimum)", \
+        "remove the Minimum, or make sure nothing arrives above it"

@@ -82,6 +82,11 @@ def num(x: float) -> str:
     return f"{x:g}"
 
 
+def round_to(x: float, digits: int = 4) -> float:
+    """`x` to `digits` significant digits (ends found by sampling and bisection)."""
+    return float(f"{x:.{digits}g}") if math.isfinite(x) else x
+
+
 def metres_text(ends) -> str:
     lo, hi = ends
     if math.isinf(lo) and math.isinf(hi):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from nodescript import catalog, ir
 from nodescript.lint import dataflow as df
+from nodescript.lint.rules.precision import mapped
 from nodescript.lint.rules.precision.common import (EXR_FORMATS, HALF_MAX, Analysis, half_step,
                                                     length, num, span_text)
 from nodescript.scene_settings import VIEW_TRANSFORMS
@@ -64,24 +65,33 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
     p = primary_pass(slot.passes)
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
-    mapping = linear_mapping(flow, slot, p)
-    identity = mapping is not None and mapping[0] == 1 and mapping[1] == 0
+    transfer = flow.transfer(slot.link)
+    if transfer is not None and transfer.source != p:
+        transfer = None
+    identity = transfer is not None and transfer.identity
     if p in df.METRIC_PASSES:
-        if mapping is not None and not identity and mapping[0] != 0:
-            scale, offset, _ = mapping
-            lo, hi = sorted(((0 - offset) / scale, (1 - offset) / scale))
-            return (f"{length(1 / (abs(scale) * levels))} steps over {span_text(lo, hi)}, and "
-                    "values outside that range clamp")
         spread = length(a.range.span / levels)
         if identity:
             return (f"float values clamp to [0, 1], so everything beyond 1 m is written as 1.0; "
                     f"even remapped to {a.range.over()}, {bits}-bit steps would be {spread}")
+        if transfer is not None and a.range.declared:
+            return mapped.metric_loss(a, transfer, bits)
+        mapping = linear_mapping(flow, slot, p)
+        if mapping is not None and mapping[0] != 0:
+            scale, offset, _ = mapping
+            lo, hi = sorted(((0 - offset) / scale, (1 - offset) / scale))
+            return (f"{length(1 / (abs(scale) * levels))} steps over {span_text(lo, hi)}, and "
+                    "values outside that range clamp")
+        if transfer is not None:
+            return mapped.metric_loss(a, transfer, bits)
         return f"{bits}-bit steps are {spread} over {a.range.over()}"
-    if p in ("Normal", "Denoising Normal", "Vector") and (identity or mapping is None):
+    if p in ("Normal", "Denoising Normal", "Vector") and (identity or transfer is None):
         what = "negative components clamp to 0" if p != "Vector" else "motion clamps to [0, 1] px"
         return f"{what} and the rest is quantized to 1/{levels}"
     if p in ("Object Index", "Material Index") and identity:
         return "indices clamp to [0, 1]: every index from 1 up is written as 1"
+    if p in ("Object Index", "Material Index") and transfer is not None:
+        return mapped.index_loss(transfer, bits)
     return f"values clamp to [0, 1] and are quantized to steps of 1/{levels}"
 
 
