@@ -100,12 +100,19 @@ def half_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow) -> str:
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
     if p in df.METRIC_PASSES:
-        mapping = linear_mapping(flow, slot, p)
-        scale, offset = (mapping[0], mapping[1]) if mapping and mapping[0] else (1.0, 0.0)
-        written = scale * a.range.far + offset
+        transfer = flow.transfer(slot.link)
+        far = a.range.far
+        if transfer is None or transfer.source != p:
+            written, slope = far, 1.0
+        else:                              # the chain's value and slope at the far end
+            h = max(far * 1e-6, 1e-9)
+            written = transfer(far)
+            slope = (written - transfer(far - h)) / h
         if abs(written) > HALF_MAX:
-            return f"values above {num(HALF_MAX)} saturate, and {a.range.far:g} m is beyond that"
-        return f"{length(half_step(written) / abs(scale))} steps {a.range.at_far()}"
+            return f"values above {num(HALF_MAX)} saturate, and {far:g} m is beyond that"
+        if not slope:
+            return f"the graph flattens the depth {a.range.at_far()}"
+        return f"{length(half_step(written) / abs(slope))} steps {a.range.at_far()}"
     if p in ("Object Index", "Material Index"):
         return "indices are exact only up to 2048"
     if p == "Vector":
