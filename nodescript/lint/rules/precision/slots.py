@@ -3,6 +3,8 @@ suffers and the edits that fix it."""
 
 from __future__ import annotations
 
+import math
+
 
 from nodescript import catalog, ir
 from nodescript.lint import dataflow as df
@@ -112,7 +114,8 @@ def half_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow) -> str:
             return f"values above {num(HALF_MAX)} saturate, and {far:g} m is beyond that"
         if not slope:
             return f"the graph flattens the depth {a.range.at_far()}"
-        return f"{length(half_step(written) / abs(slope))} steps {a.range.at_far()}"
+        inside = written - math.copysign(abs(written) * 1e-6, slope)   # just inside the range
+        return f"{length(half_step(inside) / abs(slope))} steps {a.range.at_far()}"
     if p in ("Object Index", "Material Index"):
         return "indices are exact only up to 2048"
     if p == "Vector":
