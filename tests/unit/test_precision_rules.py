@@ -130,6 +130,32 @@ def test_ns301_mapped_depth_uses_the_mapping():
     assert "78.4 mm steps over 0-20 m" in one(diags, "NS301").message
 
 
+def test_ns301_step_follows_a_group_and_the_declared_range():
+    diags = lint("""
+        scene { passes = [depth], depth_range = (8, 16) }
+        group DepthScale(v: float) -> (r: float) {
+            m = Math(operation=divide, inputs=(_, 20))
+            v -> m
+            m -> r
+        }
+        rl = RenderLayers()
+        rl.Depth -> DepthScale() -> FileOutput(path="//d/", format=png, depth=8)
+    """)
+    assert "8-bit steps of 78.4 mm over 8-16 m (depth_range)" in one(diags, "NS301").message
+
+
+def test_ns301_ids_divided_by_256_say_which_stay_distinct():
+    diags = lint("""
+        scene { passes = [object_index] }
+        rl = RenderLayers()
+        rl.IndexOB -> Math(operation=divide, inputs=(_, 256)) -> FileOutput(format=png, depth=8)
+    """)
+    d = one(diags, "NS301")
+    assert "clamp to [0, 1]" not in d.message
+    assert "indices 0-128 get distinct 8-bit codes, but 128 and 129 are both written as 128" \
+        in d.message
+
+
 def test_ns301_lossy_and_other_passes():
     diags = lint("""
         scene { passes = [normal, object_index] }
@@ -458,6 +484,43 @@ def test_ns305_math_clamp_and_preview_warning():
     assert d.severity is Severity.WARNING and "only 0-10 m passes unchanged" in d.message
 
 
+def test_ns305_file_clamp_says_how_much_of_the_range_survives():
+    diags = lint("""
+        target "4.2"
+        scene { passes = [depth], depth_range = (8, 16) }
+        rl = RenderLayers()
+        out = FileOutput(path="//d/", format=png, depth=8)
+        rl.Depth -> MapRange(from_max=10) -> out.depth
+    """)
+    d = one(diags, "NS305")
+    assert "only 25% of the range survives (10-16 m is written as 1.0)" in d.message
+    assert "39.2 mm over the 25% of 8-16 m" in one(diags, "NS301").message
+
+
+def test_ns305_maximum_that_keeps_the_range_is_fine_and_the_emulation_saturates():
+    diags = lint("""
+        target "5.0"
+        scene { passes = [depth], depth_range = (8, 10) }
+        rl = RenderLayers()
+        out = FileOutput(path="//d/", format=png, depth=8)
+        rl.Depth -> Math(operation=multiply_add, inputs=(_, 1.41, -0.7)) ->
+            Math(operation=maximum, inputs=(_, 0)) -> out.depth
+    """)
+    (d,) = only(diags, "NS305")                  # the file's clamp, not the Maximum
+    assert "FileOutput `out`" in d.message and "only 0% of the range survives" in d.message
+    assert "no depth survives" in one(diags, "NS301").message
+
+
+def test_ns305_legacy_map_range_written_with_clamp_false_is_fine():
+    diags = lint("""
+        target "4.5"
+        scene { passes = [depth] }
+        rl = RenderLayers()
+        rl.Depth -> MapRange(clamp=false, from_max=20) -> FileOutput(path="//d/", format=exr)
+    """)
+    assert only(diags, "NS305") == []
+
+
 # --- NS306 colour management --------------------------------------------------------------------
 
 def test_ns306_colour_socket_into_png():
@@ -499,6 +562,44 @@ def test_ns306_raw_view_transform_and_float_sockets_are_fine():
         rl.Depth -> FileOutput(path="//f/", format=png, depth=16)
     """)
     assert only(diags, "NS306") == [] and len(only(diags, "NS301")) == 2
+
+
+def test_ns306_vector_inputs_are_colour_managed():
+    diags = lint("""
+        scene { passes = [normal], view_transform = agx }
+        rl = RenderLayers()
+        rl.Normal -> FileOutput(path="//n/", format=png, depth=8)
+    """)
+    d = one(diags, "NS306")
+    assert "as a vector input (`rl.Normal`)" in d.message
+    assert "(0, 0, 1) is written as (20, 86, 209)" in d.message
+    assert "up to 86 of 255 codes" in d.message
+
+
+def test_ns306_sixteen_bit_without_save_as_render_is_linear_only_in_42():
+    source = """
+        target "{version}"
+        scene {{ passes = [normal] }}
+        rl = RenderLayers()
+        rl.Normal -> FileOutput(path="//n/", format=png, depth=16, save_as_render=false)
+    """
+    assert only(lint(source.format(version="4.2")), "NS306") == []
+    d = one(lint(source.format(version="4.5")), "NS306")
+    assert "sRGB-encoded" in d.message and "up to 18817 of 65535 codes" in d.message
+
+
+def test_ns306_undoing_the_srgb_curve_is_not_reported_but_a_gamma_is():
+    source = """
+        target "4.5"
+        scene {{ passes = [normal], dither = 0 }}
+        rl = RenderLayers()
+        rl.Normal -> {node} -> FileOutput(path="//n/", format=png, depth=8, save_as_render=false)
+    """
+    undo = 'ConvertColorspace(from_color_space="sRGB", to_color_space="Linear Rec.709")'
+    assert only(lint(source.format(node=undo)), "NS306") == []
+    gamma = one(lint(source.format(node="Gamma(Gamma=2.2)")), "NS306")
+    assert re.search(r"`Gamma_1` before it undoes the curve only to within \d+ codes",
+                     gamma.message), gamma.message
 
 
 # --- NS307 dither -------------------------------------------------------------------------------
