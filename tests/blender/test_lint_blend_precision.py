@@ -1,0 +1,51 @@
+"""Precision findings of `nodescript lint SCENE.blend` on compositors built as a user would."""
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.blender
+bpy = pytest.importorskip("bpy")
+
+
+def _lint(path):
+    return subprocess.run([sys.executable, "-m", "nodescript", "lint", str(path)],
+                          capture_output=True, text=True, cwd=path.parent)
+
+
+def _legacy_map_range_scene(path, clamp: bool):
+    """Render Layers Depth -> CompositorNodeMapRange (0-20 m) -> File Output EXR 32."""
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    if not hasattr(bpy.types, "CompositorNodeMapRange") or hasattr(scene,
+                                                                   "compositing_node_group"):
+        pytest.skip("no compositor Map Range in this version")
+    scene.view_layers[0].use_pass_z = True
+    scene.use_nodes = True
+    tree = scene.node_tree
+    tree.nodes.clear()
+    rl = tree.nodes.new("CompositorNodeRLayers")
+    node = tree.nodes.new("CompositorNodeMapRange")
+    node.use_clamp = clamp
+    node.inputs[2].default_value = 20.0
+    out = tree.nodes.new("CompositorNodeOutputFile")
+    out.format.file_format, out.format.color_depth = "OPEN_EXR", "32"
+    tree.links.new(rl.outputs["Depth"], node.inputs[0])
+    tree.links.new(node.outputs[0], out.inputs[0])
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+
+
+def test_legacy_map_range_with_clamp_off_is_not_a_clamp(tmp_path):
+    """4.5 keeps CompositorNodeMapRange for old files (clamp off by default) while its Map
+    Range is the shader node (clamp on by default): the export writes clamp=false."""
+    _legacy_map_range_scene(tmp_path / "off.blend", clamp=False)
+    result = _lint(tmp_path / "off.blend")
+    assert "NS305" not in result.stdout, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_legacy_map_range_with_clamp_on_is_reported(tmp_path):
+    _legacy_map_range_scene(tmp_path / "on.blend", clamp=True)
+    result = _lint(tmp_path / "on.blend")
+    assert "error[NS305]" in result.stdout and 'node "Map Range"' in result.stdout, result.stdout
