@@ -3,6 +3,7 @@ and file colour space: the measurements behind NS301/NS302/NS306/NS307 (docs/acc
 
     .venvs/bpy-4.5/bin/python benchmarks/colour_management_matrix.py --json out-4.5.json
     .venvs/core/bin/python benchmarks/colour_management_matrix.py --table out-4.2.json out-4.5.json ...
+    .venvs/core/bin/python benchmarks/colour_management_matrix.py --summary out-*.json  # the docs' table
 
 The example scene (scripts/make_example_scene.py: a ground plane seen from 10 m, a tilted ramp at
 8-10 m; Cycles, 1 sample) at 32x24, dither 0 (so any change is colour management, not noise).
@@ -230,11 +231,48 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def summary(runs: list[dict]) -> str:
+    """The docs' table: integer formats only (PNG and TIFF measured the same), one column per
+    view transform; a cell names the versions when they differ."""
+    cells: dict[tuple, dict[str, dict[str, str]]] = {}
+    formats = set()
+    for run in runs:
+        for e in run["results"]:
+            if e["format"] == "OPEN_EXR":
+                continue
+            formats.add(e["format"])
+            key = (e["socket"], e["depth"], "on" if e["save_as_render"] else "off", e["space"])
+            text = "linear" if e["linear"] else f"{e['max_diff']:.0f} codes off"
+            if e["socket"] == "vector" and e["depth"] == "8":
+                text += " (" + ", ".join(f"{v:.0f}" for v in e["ground"]) + ")"
+            cells.setdefault(key, {}).setdefault(e["view"], {})[run["version"]] = text
+    lines = ["| input | bits | save_as_render | file colour space | " + " | ".join(VIEWS) + " |",
+             "| --- | --- | --- | --- | " + " | ".join("---" for _ in VIEWS) + " |"]
+    for key, views in cells.items():
+        row = []
+        for view in VIEWS:
+            by_version = views.get(view, {})
+            texts = sorted(set(by_version.values()))
+            if len(texts) == 1:
+                row.append(texts[0])
+            else:
+                grouped: dict[str, list[str]] = {}
+                for v in sorted(by_version):
+                    grouped.setdefault(by_version[v], []).append(v)
+                row.append("; ".join(f"{', '.join(vs)}: {text}" for text, vs in grouped.items()))
+        lines.append("| " + " | ".join(key) + " | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="measure in this Blender and write the results here")
     parser.add_argument("--table", nargs="+", help="print the table of these result files")
+    parser.add_argument("--summary", nargs="+", help="print the docs' table of these files")
     args = parser.parse_args(argv)
+    if args.summary:
+        print(summary([json.load(open(p, encoding="utf-8")) for p in args.summary]))
+        return 0
     if args.table:
         print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))
         return 0
