@@ -133,7 +133,8 @@ def _lint_blend(path: Path, scene_name: str | None, config):
     except (ExportError, BlendError) as exc:
         return LintResult(str(path), [Diagnostic("NS002", Severity.ERROR, str(exc),
                                                  Span.point(str(path)))])
-    result = lint_source(exported.text, f"{path}[{exported.scene}]", config)
+    result = lint_source(exported.text, f"{path}[{exported.scene}]", config,
+                         measured_range=exported.depth_bounds)
     return LintResult(str(path), place_findings(result.diagnostics, result.graph, exported,
                                                 str(path)), result.graph)
 

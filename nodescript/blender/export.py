@@ -57,6 +57,7 @@ class ExportedScene:
     # node names it stands for (several for an emulation, the main one first)
     nodes: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)   # nodescript group -> node tree name
+    depth_bounds: tuple[float, float] | None = None  # what the camera sees (scene_bounds.py)
 
 
 # Properties that are UI state or follow from links, never written.
@@ -157,7 +158,10 @@ def export_scene_with_names(scene, *, version: str) -> ExportedScene:
     exporter = _SceneExporter(scene, version)
     text = format_source(exporter.run())
     layer = scene.view_layers[0].name if len(scene.view_layers) else None
-    return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees)
+    from nodescript.blender.scene_bounds import depth_bounds
+
+    return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees,
+                         depth_bounds(scene))
 
 
 @functools.cache

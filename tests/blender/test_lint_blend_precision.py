@@ -49,3 +49,39 @@ def test_legacy_map_range_with_clamp_on_is_reported(tmp_path):
     _legacy_map_range_scene(tmp_path / "on.blend", clamp=True)
     result = _lint(tmp_path / "on.blend")
     assert "error[NS305]" in result.stdout and 'node "Map Range"' in result.stdout, result.stdout
+
+
+def test_a_blend_without_a_declared_range_is_sized_over_its_objects(tmp_path):
+    """The example scene (ramp 8-10 m over a ground at 10 m): Depth through Combine Color into
+    a half EXR; the step is the one at 10 m, the far end measured from the objects."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_example_scene",
+                                                  ROOT / "scripts" / "make_example_scene.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.make_scene()
+    scene = bpy.context.scene
+    scene.view_layers[0].use_pass_z = True
+    if hasattr(scene, "compositing_node_group"):
+        tree = bpy.data.node_groups.new("Compositing", "CompositorNodeTree")
+        scene.compositing_node_group = tree
+    else:
+        scene.use_nodes = True
+        tree = scene.node_tree
+        tree.nodes.clear()
+    rl = tree.nodes.new("CompositorNodeRLayers")
+    combine = tree.nodes.new("CompositorNodeCombineColor")
+    out = tree.nodes.new("CompositorNodeOutputFile")
+    if hasattr(out, "file_output_items"):
+        out.format.media_type = "IMAGE"
+        out.file_output_items.new("RGBA", "depth")
+    out.format.file_format, out.format.color_depth = "OPEN_EXR", "16"
+    tree.links.new(rl.outputs["Depth"], combine.inputs[0])
+    tree.links.new(combine.outputs[0], out.inputs[0])
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "half.blend"))
+    result = _lint(tmp_path / "half.blend")
+    assert "error[NS302]" in result.stdout, result.stdout
+    assert "7.8 mm steps at 10 m (far end of the scene's objects)" in result.stdout, result.stdout

@@ -120,15 +120,20 @@ class DepthRange:
         return abs(self.far - self.near)
 
     def over(self) -> str:
-        what = f" ({self.source})" if self.source else " (an example: declare depth_range)"
+        what = {"": " (an example: declare depth_range)",
+                "scene bounds": " (measured from the scene's objects)"}.get(self.source,
+                                                                          f" ({self.source})")
         return f"{span_text(self.near, self.far)}{what}"
 
     def at_far(self) -> str:
-        what = {"depth_range": " (far end of depth_range)", "camera clip": " (camera clip_end)"}
+        what = {"depth_range": " (far end of depth_range)", "camera clip": " (camera clip_end)",
+                "scene bounds": " (far end of the scene's objects)"}
         return f"at {num(self.far)} m{what.get(self.source, '')}"
 
 
-def depth_range(graph: ir.Graph) -> DepthRange:
+def depth_range(graph: ir.Graph, measured: tuple[float, float] | None = None) -> DepthRange:
+    """Declared `depth_range`, else the camera clip range, else (a .blend) the range measured
+    from its objects, else 0-10 m as an example."""
     declared = graph.setting("depth_range")
     if declared:
         near, far = sorted(float(v) for v in declared)
@@ -137,6 +142,8 @@ def depth_range(graph: ir.Graph) -> DepthRange:
     if clip_end is not None:
         return DepthRange(float(graph.setting("camera.clip_start", 0.1)), float(clip_end),
                           "camera clip")
+    if measured is not None:
+        return DepthRange(float(measured[0]), float(measured[1]), "scene bounds")
     return DepthRange(0.0, 10.0, "")
 
 
@@ -190,15 +197,15 @@ class Analysis:
                         yield flow, node, passes, sinks
 
 
-def analysis(graph: ir.Graph) -> Analysis:
+def analysis(graph: ir.Graph, measured: tuple[float, float] | None = None) -> Analysis:
     flows = {v: df.analyse(graph, v) for v in graph.targets}
-    return Analysis(graph, flows, depth_range(graph))
+    return Analysis(graph, flows, depth_range(graph, measured))
 
 
 def _cached(ctx: LintContext) -> Analysis:
     found = getattr(ctx, "_precision", None)
     if found is None or found.graph is not ctx.graph:
-        found = analysis(ctx.graph)
+        found = analysis(ctx.graph, ctx.measured_range)
         ctx._precision = found
     return found
 
