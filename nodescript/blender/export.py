@@ -313,6 +313,8 @@ class _SceneExporter:
                 words.append(word)
             layers.add(node.layer)
         out = [("passes", "[" + ", ".join(words) + "]")] if reads_passes else []
+        aovs = self.aov_words(tree)
+        out += [("aovs", "[" + ", ".join(aovs) + "]")] if aovs else []
         first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
         other = sorted(layers - {first_layer})
         if len(other) == 1 and len(layers) == 1:
@@ -321,6 +323,20 @@ class _SceneExporter:
             self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
                       "the scene block declares passes for the first one only")
         return out
+
+    def aov_words(self, tree) -> list[str]:
+        """The shader AOVs whose Render Layers outputs the graph reads: `name` (colour) or
+        `(name, value)`; lint takes them as data."""
+        words = []
+        for node, socket in _render_layers_outputs(tree, self.scene):
+            aov = _aov_of(node, self.scene, socket)
+            if aov is None:
+                continue
+            name = aov.name if _NAME.match(aov.name) else _string(aov.name)
+            word = f"({name}, value)" if aov.type == "VALUE" else name
+            if word not in words:
+                words.append(word)
+        return words
 
     def pass_on(self, node, socket_name: str) -> bool:
         """Whether the view layer the Render Layers node reads has the pass's switches on."""
@@ -389,6 +405,16 @@ class _SceneExporter:
 def _group_header(group: _GroupText) -> str:
     params = lambda ps: ", ".join(f"{n}: {t}" for n, t in ps)
     return f"group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
+
+
+def _aov_of(node, scene, socket):
+    """The view layer's AOV behind a Render Layers output, or None for a pass."""
+    if node.bl_idname != "CompositorNodeRLayers":
+        return None
+    source = node.scene if node.scene is not None else scene
+    layer = source.view_layers.get(node.layer) if source is not None else None
+    aovs = getattr(layer, "aovs", None) or ()
+    return next((a for a in aovs if a.name == socket.name), None)
 
 
 def _render_layers_outputs(tree, scene):
@@ -795,6 +821,8 @@ class _TreeExporter:
             return ".Value"                              # MapValue's one output
         if unit.group_outputs is not None:
             return _param_ref(unit.group_outputs, socket.identifier)
+        if _aov_of(node, self.x.scene, socket) is not None:
+            return _ref(socket.name)                     # declared in the scene's `aovs`
         return self.checked(_socket_ref(unit.spec.outputs, socket, unit.kind, self.version),
                             node, socket, "output")
 

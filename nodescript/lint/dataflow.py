@@ -27,11 +27,12 @@ from nodescript.vocabulary import fold
 # --- data passes ------------------------------------------------------------------------------
 
 DATA_PASSES = ("Depth", "Normal", "Position", "Vector", "UV", "Object Index", "Material Index",
-               "Cryptomatte", "Mist", "Denoising Depth", "Denoising Normal")
+               "Cryptomatte", "Mist", "Denoising Depth", "Denoising Normal", "AOV")
+AOV = "AOV"         # a shader AOV output (scene `aovs`): normals, object coordinates... data
 METRIC_PASSES = frozenset({"Depth", "Position", "Denoising Depth"})     # values in metres
 DEPTH_PASSES = frozenset({"Depth", "Denoising Depth"})
 
-_PASS_BY_SOCKET = {fold(p): p for p in DATA_PASSES if p != "Cryptomatte"}
+_PASS_BY_SOCKET = {fold(p): p for p in DATA_PASSES if p not in ("Cryptomatte", AOV)}
 _PASS_BY_SOCKET.update({"z": "Depth", "indexob": "Object Index", "indexma": "Material Index"})
 
 
@@ -117,9 +118,16 @@ def feeds(node: ir.Node, version: str, into: ir.SocketBinding, out: ir.SocketBin
     return True
 
 
-def sources(node: ir.Node, out: ir.SocketBinding) -> frozenset[str]:
-    """Data passes a node produces itself on output `out`."""
+def aov_names(graph: ir.Graph) -> frozenset[str]:
+    return frozenset(name for name, _ in graph.setting("aovs", ()))
+
+
+def sources(node: ir.Node, out: ir.SocketBinding, aovs: frozenset[str] = frozenset()
+            ) -> frozenset[str]:
+    """Data passes a node produces itself on output `out` (`aovs`: the scene's AOV names)."""
     if node.kind == "RenderLayers":
+        if out.name in aovs:
+            return frozenset({AOV})
         found = pass_of(out.name)
         return frozenset({found}) if found else frozenset()
     if node.kind == "Cryptomatte" and fold(out.name) == "pick":   # reads the passes itself
@@ -454,6 +462,7 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
 
 def _propagate(flow: Flow) -> Flow:
     graph, version = flow.graph, flow.version
+    aovs = aov_names(graph)
     for name in flow.order():
         node = graph.nodes.get(name)
         if node is None:
@@ -469,7 +478,7 @@ def _propagate(flow: Flow) -> Flow:
             key = (name, out.identifier)
             if key in flow.out:
                 continue
-            passes = sources(node, out)
+            passes = sources(node, out, aovs)
             if node.group:
                 passes |= {p for p in (deps or {}).get(out.name, ()) if not p.startswith("@")}
             for into_link in into_links:

@@ -85,3 +85,55 @@ def test_a_blend_without_a_declared_range_is_sized_over_its_objects(tmp_path):
     result = _lint(tmp_path / "half.blend")
     assert "error[NS302]" in result.stdout, result.stdout
     assert "7.8 mm steps at 10 m (far end of the scene's objects)" in result.stdout, result.stdout
+
+
+def test_aov_outputs_of_a_blend_are_data(tmp_path):
+    """A colour AOV and a value AOV of the view layer into an 8-bit PNG: exported as
+    `aovs = [...]` and `rl.normals_aov`, linted as data; apply of that text links them again."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_example_scene",
+                                                  ROOT / "scripts" / "make_example_scene.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.make_scene()
+    scene = bpy.context.scene
+    layer = scene.view_layers[0]
+    for name, kind in (("normals_aov", "COLOR"), ("coords", "VALUE")):
+        aov = layer.aovs.add()
+        aov.name, aov.type = name, kind
+    if hasattr(scene, "compositing_node_group"):
+        tree = bpy.data.node_groups.new("Compositing", "CompositorNodeTree")
+        scene.compositing_node_group = tree
+    else:
+        scene.use_nodes = True
+        tree = scene.node_tree
+        tree.nodes.clear()
+    rl = tree.nodes.new("CompositorNodeRLayers")
+    out = tree.nodes.new("CompositorNodeOutputFile")
+    if hasattr(out, "file_output_items"):
+        out.format.media_type = "IMAGE"
+        out.file_output_items.new("RGBA", "normals")
+        out.file_output_items.new("FLOAT", "coords")
+    else:
+        out.file_slots.clear()
+        out.file_slots.new("normals")
+        out.file_slots.new("coords")
+    out.format.file_format, out.format.color_depth = "PNG", "8"
+    tree.links.new(rl.outputs["normals_aov"], out.inputs[0])
+    tree.links.new(rl.outputs["coords"], out.inputs[1])
+    blend = tmp_path / "aov.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    result = _lint(blend)
+    assert result.stdout.count("error[NS301]: AOV `") == 2, result.stdout
+    assert "error[NS306]: AOV `normals_aov`" in result.stdout, result.stdout
+    exported = subprocess.run([sys.executable, "-m", "nodescript", "export", str(blend)],
+                              capture_output=True, text=True)
+    assert "aovs = [normals_aov, (coords, value)]" in exported.stdout, exported.stdout
+    (tmp_path / "aov.nodes").write_text(exported.stdout, encoding="utf-8")
+    applied = subprocess.run([sys.executable, "-m", "nodescript", "apply", str(blend),
+                              str(tmp_path / "aov.nodes"), "--force"],
+                             capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stdout + applied.stderr

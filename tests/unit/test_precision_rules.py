@@ -156,6 +156,31 @@ def test_ns301_ids_divided_by_256_say_which_stay_distinct():
         in d.message
 
 
+def test_aov_outputs_are_data():
+    diags = lint("""
+        target "4.5"
+        scene { aovs = [normals_aov, (coords, value)], dither = 0 }
+        rl = RenderLayers()
+        rl.normals_aov -> FileOutput(path="//n/", format=png, depth=8)
+        rl.coords -> FileOutput(path="//c/", format=png, depth=8)
+        rl.coords -> FileOutput(path="//e/", format=exr, depth=32)
+    """)
+    messages = [d.message for d in only(diags, "NS301")]
+    assert len(messages) == 2 and all(m.startswith("AOV `") for m in messages)
+    assert "AOV `normals_aov`" in one(diags, "NS306").message     # a colour AOV is managed
+
+
+@pytest.mark.parametrize("value, error", [
+    ("[(n, vector)]", "an AOV is color or value, not `vector`"),
+    ("[a, a]", "lists the AOV `a` twice"),
+    ("depth", "takes a list like [normals, (mask, value)]"),
+])
+def test_aovs_setting_errors(value, error):
+    result = lint_source(f"scene {{ aovs = {value} }}\n", "t.nodes")
+    assert any(error in d.message for d in result.diagnostics), \
+        [d.message for d in result.diagnostics]
+
+
 def test_ns301_lossy_and_other_passes():
     diags = lint("""
         scene { passes = [normal, object_index] }

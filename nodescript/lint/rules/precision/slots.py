@@ -45,6 +45,8 @@ def primary_pass(passes) -> str:
 
 def reaches(slot: df.SlotFlow) -> str:
     passes = df.describe_passes(slot.passes)
+    if df.AOV in slot.raw:                 # straight from Render Layers: name the AOV
+        passes = passes.replace(df.AOV, f"AOV `{slot.feeder.bindings[slot.version][0].name}`")
     verb = "reaches" if len(slot.passes) == 1 else "reach"
     return f"{passes} {verb} FileOutput `{slot.node.name}` slot `{slot.slot}`"
 
