@@ -91,12 +91,18 @@ def file_clamps(a: Analysis):
       "A clamp that cuts the range of a data pass (warning when it only reaches previews).")
 def clamped_data(ctx: LintContext):
     """## What it does
-    Finds clamping on a data path: Map Value `use_min`/`use_max`, Math `use_clamp`, Mix clamp,
-    Clamp nodes and Map Range with its clamp on. Map Range clamps **by default in Blender 4.5 and
-    5.0** (the shader node their Add menus build) unless `clamp=false` is written; 4.2's Map Range
-    has `use_clamp` off by default. When
-    the scene declares `depth_range` (or the camera clip range) and the clamp keeps that whole
-    range, nothing is reported.
+    Finds clamping on a data path: Map Value `use_min`/`use_max`, Math `use_clamp`, Math
+    Maximum/Minimum with a constant (5.0's emulation of Map Value's min/max), Mix clamp, Clamp
+    nodes and Map Range with its clamp on. Map Range clamps **by default in Blender 4.5 and
+    5.0** (the shader node their Add menus build) unless `clamp=false` is written; 4.2's Map
+    Range, and 4.5's legacy CompositorNodeMapRange kept in old files, have `use_clamp` off by
+    default. When the scene declares `depth_range` (or the camera clip range) the values are
+    followed from the pass through the graph: a clamp that keeps the whole range is not
+    reported, one that cuts it says which part of the range passes unchanged.
+
+    Also reports an integer File Output (PNG, TIFF, ...) whose [0, 1] clamp flattens part of
+    the declared range after the graph's mapping (a Map Range 0-10 m with a scene at 8-16 m:
+    only 25 % survives), or all of it (a scene at 8-10 m mapped to 10.58-13.4).
 
     ## Why is this bad?
     Values outside the clamp range are flattened to its ends: distant surfaces all get the same

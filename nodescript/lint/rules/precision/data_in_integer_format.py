@@ -52,10 +52,15 @@ def check_integer(a: Analysis):
 def data_in_integer_format(ctx: LintContext):
     """## What it does
     Finds data passes (Depth, Normal, Position, Vector, UV, Object/Material Index, Cryptomatte,
-    Mist, Denoising Depth/Normal, or anything computed from them) that reach a File Output whose
-    format stores integers (PNG, TIFF, BMP, Targa, DPX, ...), is lossy (JPEG, WebP below quality
-    100) or keeps only 8 mantissa bits (Radiance HDR). The message sizes the loss with the
-    scene's `depth_range` (else the camera clip range, else at 10 m as an example).
+    Mist, Denoising Depth/Normal, shader AOVs declared in the scene's `aovs`, or anything
+    computed from them) that reach a File Output whose format stores integers (PNG, TIFF, BMP,
+    Targa, DPX, ...), is lossy (JPEG, WebP below quality 100) or keeps only 8 mantissa bits
+    (Radiance HDR). The message sizes the loss with the scene's `depth_range` (else the camera
+    clip range, else, for `lint SCENE.blend`, the range measured from the scene's objects, else
+    at 10 m as an example), through the graph's own mapping: Map Range, Map Value, Math, Clamp
+    and groups are followed, so the step is the real one and the part of the range the file's
+    [0, 1] clamp flattens is named. Object indices through a mapping are checked one by one
+    (divided by 256 into 8 bits: 0-128 stay distinct, 128 and 129 share a code).
 
     ## Why is this bad?
     Integer formats clamp float values to [0, 1]: depth in metres is written as 1.0 everywhere
