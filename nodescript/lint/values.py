@@ -24,7 +24,7 @@ from typing import Callable
 from nodescript import ir
 from nodescript.vocabulary import fold
 
-SAMPLES = 1025          # samples over the scene's range: steps are exact for linear chains
+SAMPLES = 257           # samples over the scene's range; edges are refined by bisection (ranges)
 
 
 @dataclass(frozen=True)
