@@ -17,6 +17,7 @@ and the local step per output level all come from the samples.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -25,6 +26,12 @@ from nodescript import ir
 from nodescript.vocabulary import fold
 
 SAMPLES = 257           # samples over the scene's range; edges are refined by bisection (ranges)
+
+
+def _affine(a: float, b: float) -> Callable[[float], float]:
+    fn = lambda x: a * x + b      # noqa: E731
+    fn.affine = (a, b)
+    return fn
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,28 @@ class Transfer:
     def nodes(self) -> list[str]:
         return [name for name, _ in self.steps]
 
-    def __call__(self, x: float) -> float:
+    @functools.cached_property
+    def compiled(self) -> tuple[Callable[[float], float], ...]:
+        """The functions with runs of affine ones folded into one (a chain of ten Math adds
+        is one multiply-add): sampling cost follows the non-linear steps only."""
+        out: list = []
+        run: tuple[float, float] | None = None
         for _, fn in self.steps:
+            affine = getattr(fn, "affine", None)
+            if affine is not None:
+                a, b = affine
+                run = (a, b) if run is None else (a * run[0], a * run[1] + b)
+                continue
+            if run is not None:
+                out.append(_affine(*run))
+                run = None
+            out.append(fn)
+        if run is not None:
+            out.append(_affine(*run))
+        return tuple(out)
+
+    def __call__(self, x: float) -> float:
+        for fn in self.compiled:
             x = fn(x)
         return x
 
@@ -70,8 +97,11 @@ class Sampled:
     def kept(self, lo: float = 0.0, hi: float = 1.0) -> list[bool]:
         """Per sample interval: whether the output still changes there once clamped to
         [lo, hi] (False where it saturates or the chain is flat)."""
-        clamp = [min(max(y, lo), hi) if math.isfinite(y) else hi for y in self.ys]
-        return [clamp[i + 1] != clamp[i] for i in range(len(clamp) - 1)]
+        memo = self.__dict__.setdefault("_kept", {})
+        if (lo, hi) not in memo:
+            clamp = [min(max(y, lo), hi) if math.isfinite(y) else hi for y in self.ys]
+            memo[(lo, hi)] = [a != b for a, b in zip(clamp, clamp[1:])]
+        return memo[(lo, hi)]
 
     def survives(self, lo: float = 0.0, hi: float = 1.0) -> float:
         """The fraction of the range whose values stay distinct after the [lo, hi] clamp."""
@@ -95,10 +125,10 @@ def sample(transfer: Transfer, lo: float, hi: float, count: int = SAMPLES) -> Sa
 
 
 def ranges(transfer: Transfer, lo: float, hi: float, where: Callable[[float], bool],
-           count: int = SAMPLES) -> list[tuple[float, float]]:
+           sampled: Sampled | None = None) -> list[tuple[float, float]]:
     """The parts of [lo, hi] where `where(value)` holds for the chain's value, their ends found
     by bisection between samples (to about 1e-9 of the range)."""
-    sampled = sample(transfer, lo, hi, count)
+    sampled = sampled or sample(transfer, lo, hi)
     inside = [where(y) for y in sampled.ys]
     found: list[tuple[float, float]] = []
     start = sampled.xs[0] if inside[0] else None
@@ -231,7 +261,7 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     if kind in ("CombineColor", "CombineXYZ"):
         if props.get("mode", "RGB") != "RGB" or any(flow.out_passes(o) for o in others):
             return None
-        return lambda x: x
+        return _affine(1.0, 0.0)
     if others and kind not in ("MapRange",):
         return None
     if kind == "MapValue":
@@ -304,6 +334,9 @@ def _math(flow, node, props, ident) -> Callable[[float], float] | None:
         y = fn(*args)
         return _clamp01(y) if clamp else y
 
+    if not clamp and (op in ("ADD", "SUBTRACT", "MULTIPLY", "MULTIPLY_ADD")
+                      or (op == "DIVIDE" and at == 0 and constants[1] != 0)):
+        return _affine(apply(1.0) - apply(0.0), apply(0.0))
     return apply
 
 

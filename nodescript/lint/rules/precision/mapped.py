@@ -34,12 +34,17 @@ class DepthInFile:
 
 
 def depth_in_file(a: Analysis, transfer: values.Transfer, bits: int) -> DepthInFile:
-    near, far = a.range.near, a.range.far
-    sampled = values.sample(transfer, near, far)
-    low = values.ranges(transfer, near, far, lambda y: y <= 0)
-    high = values.ranges(transfer, near, far, lambda y: not y < 1)      # NaN and inf too
-    return DepthInFile(sampled.survives(), sampled.steps(2 ** bits - 1), low, high,
-                       sampled.out_range)
+    """Computed once per chain, range and bit depth (NS301 and NS305 both ask)."""
+    key = (a.range.near, a.range.far, bits)
+    cache = transfer.__dict__.setdefault("_in_file", {})
+    if key not in cache:
+        near, far = a.range.near, a.range.far
+        sampled = values.sample(transfer, near, far)
+        low = values.ranges(transfer, near, far, lambda y: y <= 0, sampled)
+        high = values.ranges(transfer, near, far, lambda y: not y < 1, sampled)  # NaN, inf too
+        cache[key] = DepthInFile(sampled.survives(), sampled.steps(2 ** bits - 1), low, high,
+                                 sampled.out_range)
+    return cache[key]
 
 
 def step_text(steps: tuple[float, float]) -> str:
