@@ -49,6 +49,12 @@ rl.Normal -> truth.normal
 mr20 = FileOutput(path="//mr20/", format=png, depth=8)
 rl.Depth -> MapRange(from_min=0, from_max=20, to_min=0, to_max=1, clamp=false) -> mr20.depth
 
+raw8 = FileOutput(path="//raw8/", format=png, depth=8)
+rl.Depth -> raw8.depth
+
+mr16 = FileOutput(path="//mr16/", format=png, depth=16)
+rl.Depth -> MapRange(from_min=0, from_max=20, to_min=0, to_max=1, clamp=false) -> mr16.depth
+
 mr9 = FileOutput(path="//mr9/", format=png, depth=8)
 rl.Depth -> MapRange(from_min=0, from_max=9, to_min=0, to_max=1, clamp=false) -> mr9.depth
 
@@ -149,6 +155,20 @@ def test_map_range_step_matches_the_codes(case):
     codes = _channels(files["mr20"])[..., 0]
     slope = np.polyfit(codes.ravel(), depth.ravel(), 1)[0]          # metres per code
     assert 0.5 <= predicted / slope <= 2, (predicted, slope)
+
+
+def test_sixteen_bit_step_matches_the_codes(case):
+    graph, files, depth, _ = case
+    predicted = _mm(_message(graph, "NS301", "mr16"), r"steps of ([\d.]+) (mm|m) over")
+    codes = _channels(files["mr16"])[..., 0]
+    slope = np.polyfit(codes.ravel(), depth.ravel(), 1)[0]
+    assert 0.5 <= predicted / slope <= 2, (predicted, slope)
+
+
+def test_raw_depth_in_png_is_all_full_scale(case):
+    graph, files, _, _ = case
+    assert "everything beyond 1 m is written as 1.0" in _message(graph, "NS301", "raw8")
+    assert (_channels(files["raw8"])[..., 0] == 255).all()
 
 
 def test_saturation_boundary_matches_the_file(case):
