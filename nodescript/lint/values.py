@@ -70,13 +70,6 @@ class Transfer:
             x = fn(x)
         return x
 
-    def upto(self, node: str) -> "Transfer":
-        """The chain up to (not including) `node`: the values arriving at it."""
-        names = self.nodes
-        if node not in names:
-            return self
-        return Transfer(self.source, self.steps[:names.index(node)])
-
     @property
     def identity(self) -> bool:
         return not self.steps
@@ -121,7 +114,7 @@ class Sampled:
 
 def sample(transfer: Transfer, lo: float, hi: float, count: int = SAMPLES) -> Sampled:
     xs = tuple(lo + (hi - lo) * i / (count - 1) for i in range(count))
-    return Sampled(xs, tuple(_safe(transfer, x) for x in xs))
+    return Sampled(xs, tuple(evaluate(transfer, x) for x in xs))
 
 
 def ranges(transfer: Transfer, lo: float, hi: float, where: Callable[[float], bool],
@@ -149,14 +142,15 @@ def ranges(transfer: Transfer, lo: float, hi: float, where: Callable[[float], bo
 def _edge(transfer, a: float, b: float, where, at_a: bool) -> float:
     for _ in range(40):
         mid = (a + b) / 2
-        if where(_safe(transfer, mid)) == at_a:
+        if where(evaluate(transfer, mid)) == at_a:
             a = mid
         else:
             b = mid
     return (a + b) / 2
 
 
-def _safe(fn, x: float) -> float:
+def evaluate(fn, x: float) -> float:
+    """fn(x) as a float; inf when Python raises (an overflow, a domain MATH does not guard)."""
     try:
         y = fn(x)
     except (OverflowError, ValueError, ZeroDivisionError):

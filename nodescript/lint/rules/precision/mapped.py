@@ -87,7 +87,7 @@ def index_loss(transfer: values.Transfer, bits: int) -> str:
     levels = 2 ** bits - 1
     codes = []
     for i in range(MAX_INDEX + 1):
-        y = values._safe(transfer, float(i))
+        y = values.evaluate(transfer, float(i))
         codes.append(_code(y, levels))
     for i in range(1, len(codes)):
         if codes[i] == codes[i - 1]:
