@@ -186,9 +186,10 @@ class Flow:
     into: dict[str, list[ir.Link]] = field(default_factory=dict)       # node -> links into it
     outof: dict[str, list[ir.Link]] = field(default_factory=dict)      # node -> links from it
     groups: dict[str, ir.Group] | None = None       # the scene graph's groups (bodies need them)
+    input_values: dict[str, float] = field(default_factory=dict)   # group inputs set constant
     _all_data: dict[str, bool] = field(default_factory=dict)
     _order: list[str] | None = None
-    _bodies: dict[str, "Flow"] = field(default_factory=dict)
+    _bodies: dict[tuple, "Flow"] = field(default_factory=dict)
     _transfers: dict[int, object] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -255,7 +256,10 @@ class Flow:
     def constant(self, node: ir.Node, identifier: str) -> float | None:
         """The number an unlinked input holds in this version (set value, else the catalogue's
         default); None when the input is linked or not numeric."""
-        if self.link_into(node.name, identifier) is not None:
+        link = self.link_into(node.name, identifier)
+        if link is not None:               # a group input holding a constant on this instance
+            if link.from_node in self.input_values and link.from_node not in self.graph.nodes:
+                return self.input_values[link.from_node]
             return None
         spec = vocabulary.spec_for(node.kind, self.version)
         defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
@@ -302,14 +306,19 @@ class Flow:
             self._transfers[key] = values.transfer(self, link, pass_of)
         return self._transfers[key]
 
-    def body_flow(self, group: str) -> "Flow":
-        """A group body's flow with symbolic inputs (`@name`), to follow values through it."""
-        if group not in self._bodies:
+    def body_flow(self, group: str, constants: dict[str, float] | None = None) -> "Flow":
+        """A group body's flow to follow values through it: inputs symbolic (`@name`), except
+        those the instance sets to a constant (`DepthToCm(scale=100)`), which hold it."""
+        constants = constants or {}
+        key = (group, tuple(sorted(constants.items())))
+        if key not in self._bodies:
             body = self.groups[group]
-            symbolic = {s.name: frozenset({"@" + s.name}) for s in body.inputs}
-            self._bodies[group] = _propagate(Flow(body.body, self.version, self.group_deps,
-                                                  inputs=symbolic, groups=self.groups))
-        return self._bodies[group]
+            symbolic = {s.name: frozenset({"@" + s.name}) for s in body.inputs
+                        if s.name not in constants}
+            self._bodies[key] = _propagate(Flow(body.body, self.version, self.group_deps,
+                                                inputs=symbolic, groups=self.groups,
+                                                input_values=dict(constants)))
+        return self._bodies[key]
 
     def linear(self, link: ir.Link) -> tuple[str, float, float, list[str]] | None:
         """(pass, scale, offset, nodes) when the value on `link` is exactly `pass * scale + offset`.

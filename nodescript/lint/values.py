@@ -251,12 +251,14 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     props = binding.properties
     ident = into.bindings[version][1].identifier
     kind = node.kind
-    others = [link for link in flow.links_into(node.name) if link is not into]
+    others = [link for link in flow.links_into(node.name) if link is not into
+              and not (link.from_node in flow.input_values      # a constant group input
+                       and link.from_node not in flow.graph.nodes)]
     if kind in ("CombineColor", "CombineXYZ"):
         if props.get("mode", "RGB") != "RGB" or any(flow.out_passes(o) for o in others):
             return None
         return _affine(1.0, 0.0)
-    if others and kind not in ("MapRange",):
+    if others:
         return None
     if kind == "MapValue":
         if ident != "Value":
@@ -386,7 +388,12 @@ def _through_group(flow, node, link, pass_of, limit):
     group = flow.groups.get(node.group) if flow.groups else None
     if group is None:
         return None
-    body = flow.body_flow(node.group)
+    linked = {fold(l.bindings[flow.version][1].name) for l in flow.links_into(node.name)}
+    values = node.bindings[flow.version].inputs
+    constants = {s.name: float(values.get(s.name, 0.0)) for s in group.inputs      # 0: apply's
+                 if s.type == "VALUE" and fold(s.name) not in linked            # default
+                 and isinstance(values.get(s.name, 0.0), (int, float))}
+    body = flow.body_flow(node.group, constants)
     out_name = link.bindings[flow.version][0].name
     into_output = [l for l in body.links_into(out_name)]
     if len(into_output) != 1:

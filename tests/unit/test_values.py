@@ -81,7 +81,7 @@ def test_groups_are_followed_in_and_out():
         rl.Depth -> g.depth
         g.cm -> FileOutput(path="//d/")
     ''')
-    assert found is None        # the scale is a group input: not followed as a constant (yet)
+    assert found(2) == 200                  # the instance's scale=100 is a constant inside
     constant = chain('''
         group Half(v: float) -> (r: float) {
             m = Math(operation=multiply, inputs=(_, 0.5))
