@@ -29,12 +29,18 @@ def _same_channels(image, channels: list[dict]) -> None:
     and explain the single-layer EXR whose R, G and B are one value."""
     import numpy as np
 
-    for i, ch in enumerate(image.channels):
-        for earlier in image.channels[:i]:
+    def reading_order(i: int) -> tuple[int, int]:       # R before G and B (EXR sorts B, G, R)
+        last = image.channels[i].name.rsplit(".", 1)[-1]
+        return ("RGBAXYZ".find(last) if last in "RGBAXYZ" else 7, i)
+
+    order = sorted(range(len(image.channels)), key=reading_order)
+    for n, i in enumerate(order):
+        ch = image.channels[i]
+        for j in order[:n]:
+            earlier = image.channels[j]
             if earlier.part == ch.part and earlier.pixels.dtype == ch.pixels.dtype \
-                    and np.array_equal(earlier.pixels, ch.pixels, equal_nan=True) \
-                    and not channels[[c.label for c in image.channels].index(earlier.label)].get(
-                        "same_as"):
+                    and not channels[j].get("same_as") \
+                    and np.array_equal(earlier.pixels, ch.pixels, equal_nan=True):
                 channels[i]["same_as"] = earlier.label
                 break
     rgb = [c for c in channels if c["name"] in ("R", "G", "B")]

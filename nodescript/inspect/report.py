@@ -227,11 +227,21 @@ def render_text(result: dict) -> str:
     if result.get("notes"):
         head += f" ({'; '.join(result['notes'])})"
     lines = [head]
-    for ch in result["channels"]:
+    for ch in _display_order(result["channels"]):
         lines += ["  " + line for line in render_channel(ch)]
     if result.get("reference") and not result["reference"].get("error"):
         lines.append("  " + render_reference(result["reference"]))
     return "\n".join(lines)
+
+
+def _display_order(channels: list[dict]) -> list[dict]:
+    """File order, with each channel that repeats another printed right after it."""
+    out = []
+    for ch in channels:
+        if not ch.get("same_as"):
+            out.append(ch)
+            out += [c for c in channels if c.get("same_as") == ch["label"]]
+    return out
 
 
 def _clean(value):
