@@ -197,7 +197,33 @@ def measure(work: str) -> dict:
                              save_as_render=save_as_render, space=space, socket=socket,
                              pixel_type=pixel_type)
                 results.append(entry)
-    return {"version": version, "results": results}
+    return {"version": version, "results": results, "dither": measure_dither(bpy, work)}
+
+
+def measure_dither(bpy, work: str) -> dict:
+    """Raw view (nothing colour-managed), dither 1: the share of pixels off the rounded value
+    and the largest difference, per socket type, in 8-bit PNG (NS307's claim: only colour
+    inputs are dithered)."""
+    import numpy as np
+
+    scene = make_scene(bpy)
+    scene.view_settings.view_transform = "Raw"
+    scene.render.dither_intensity = 1.0
+    tree = tree_of(bpy, scene)
+    feeds = sources(tree)
+    ref_dir, png_dir = os.path.join(work, "dither", "ref"), os.path.join(work, "dither", "png")
+    file_output(tree, ref_dir, "OPEN_EXR", "32", False, "scene", feeds)
+    file_output(tree, png_dir, "PNG", "8", True, "scene", feeds)
+    bpy.ops.render.render(write_still=False)
+    found = {}
+    for socket in SOCKETS:
+        ref, _, _ = read(ref_dir, socket)
+        got, full_scale, _ = read(png_dir, socket)
+        channels = min(ref.shape[-1], got.shape[-1], 3)
+        want = np.round(np.clip(ref[..., :channels], 0, 1) * full_scale)
+        diff = np.abs(got[..., :channels] - want)
+        found[socket] = {"changed": float((diff > 0).mean()), "max": float(diff.max())}
+    return found
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -228,6 +254,16 @@ def table(runs: list[dict]) -> str:
     for key, cells in rows.items():
         lines.append("| " + " | ".join(key) + " | "
                      + " | ".join(cells.get(v, "n/a") for v in versions) + " |")
+    return "\n".join(lines)
+
+
+def dither_table(runs: list[dict]) -> str:
+    lines = ["| input (8-bit PNG, Raw view, dither 1) | " + " | ".join(r["version"] for r in runs)
+             + " |", "| --- | " + " | ".join("---" for _ in runs) + " |"]
+    for socket in SOCKETS:
+        cells = [f"{r['dither'][socket]['changed']:.0%} of pixels off, up to "
+                 f"{r['dither'][socket]['max']:.0f} code(s)" for r in runs if "dither" in r]
+        lines.append(f"| {socket} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -271,7 +307,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--summary", nargs="+", help="print the docs' table of these files")
     args = parser.parse_args(argv)
     if args.summary:
-        print(summary([json.load(open(p, encoding="utf-8")) for p in args.summary]))
+        runs = [json.load(open(p, encoding="utf-8")) for p in args.summary]
+        print(summary(runs) + "\n\n" + dither_table(runs))
         return 0
     if args.table:
         print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))

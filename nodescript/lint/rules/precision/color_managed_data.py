@@ -36,28 +36,36 @@ def check_color_management(a: Analysis):
         if undo is not None and encoding.undo_error(found, undo[1], levels) <= 1:
             continue                       # the graph undoes the sRGB curve: linear codes
         kind = FORMAT_NAMES.get(fmt.get("file_format", ""), fmt.get("file_format", ""))
-        worst = encoding.worst_codes(found, levels)
-        numbers = [encoding.example(found, slot.socket_type, levels)]
-        if worst is not None:
-            numbers.append(f"up to {worst} of {levels} codes off the linear value")
-        if undo is not None:
-            nodes = ", ".join(f"`{n}`" for n in undo[0])
-            error = encoding.undo_error(found, undo[1], levels)
-            verb = "undoes" if len(undo[0]) == 1 else "undo"
-            numbers.append(f"{nodes} before it {verb} the curve only to within "
-                           f"{num(error) if math.isfinite(error) else 'nothing'} codes"
-                           if math.isfinite(error) else
-                           f"{nodes} before it cannot undo a tone curve")
-        detail = "; ".join(n for n in numbers if n)
+        detail = "; ".join(n for n in _numbers(found, slot.socket_type, levels, undo) if n)
         socket = SOCKET_WORDS[slot.socket_type]
-        severity = for_slot(Severity.ERROR, slot)
+        fix = ("set `view_transform = raw`" if save_as_render else
+               "undo the sRGB curve right before it (ConvertColorspace from sRGB to Linear "
+               "Rec.709)")
         yield Problem("NS306", ("slot", slot.node.name, slot.slot), slot.version,
                       f"{reaches(slot)} ({bits}-bit {kind}) as a {socket} input "
                       f"(`{slot.feeder_label}`): {found.what}, so the written values are no "
                       f"longer linear data" + (f": {detail}" if detail else ""),
-                      slot_span(slot), severity,
+                      slot_span(slot), for_slot(Severity.ERROR, slot),
                       "write data to OpenEXR (never colour-managed), feed the slot from a float "
-                      "socket (one channel, never managed), or set `view_transform = raw`")
+                      f"socket (one channel, never managed), or {fix}")
+
+
+def _numbers(found: encoding.Encoding, socket_type: str, levels: int, undo) -> list[str]:
+    """What the message quantifies: an example value, the largest difference, and how far a
+    would-be undo (a Gamma node) misses."""
+    out = [encoding.example(found, socket_type, levels)]
+    worst = encoding.worst_codes(found, levels)
+    if worst is not None:
+        out.append(f"up to {worst} of {levels} codes off the linear value")
+    if undo is not None:
+        nodes = ", ".join(f"`{n}`" for n in undo[0])
+        error = encoding.undo_error(found, undo[1], levels)
+        if math.isfinite(error):
+            verb = "undoes" if len(undo[0]) == 1 else "undo"
+            out.append(f"{nodes} before it {verb} the curve only to within {num(error)} codes")
+        else:
+            out.append(f"{nodes} before it cannot undo a tone curve")
+    return out
 
 
 @rule("NS306", "color-managed-data", Severity.ERROR,
