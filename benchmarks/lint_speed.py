@@ -18,9 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def generated_graph(nodes: int) -> str:
-    """Render Layers feeding chains of 10 Math nodes, each chain ending in a File Output slot."""
+def generated_graph(nodes: int, png: bool = False) -> str:
+    """Render Layers feeding chains of 10 Math nodes, each chain ending in a File Output slot.
+    `png`: the File Output is an 8-bit PNG and the scene declares a depth range, so every slot's
+    chain is followed and sampled (nodescript/lint/values.py) and reported: the worst case."""
     lines = ["rl = RenderLayers()", 'out = FileOutput(path="//bench/")']
+    if png:
+        lines = ["scene { depth_range = (8, 16) }", "rl = RenderLayers()",
+                 'out = FileOutput(path="//bench/", format=png, depth=8)']
     chains = max(1, (nodes - 2) // 10)
     for c in range(chains):
         previous = "rl.Depth"
@@ -55,18 +60,18 @@ def cold_lint(runs: int, bytecode: bool) -> list[float]:
     return times
 
 
-def in_process(nodes: int, repeat: int) -> tuple[int, list[float]]:
+def in_process(nodes: int, repeat: int, png: bool = False) -> tuple[int, list[float]]:
     """Wall times of `repeat` parse + resolve + lint runs of one generated graph, in this process
     (the first run also loads the catalogues and the parser)."""
     from nodescript.lint import lint_source
 
-    source = generated_graph(nodes)
+    source = generated_graph(nodes, png)
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = lint_source(source, f"generated-{nodes}.nodes")
         times.append(time.perf_counter() - start)
-        assert not result.has_errors, result.diagnostics[:3]
+        assert png or not result.has_errors, result.diagnostics[:3]
     return len(result.graph.nodes), times
 
 
@@ -76,6 +81,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="cold lint processes")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per generated graph under 50k nodes (bigger ones run once)")
+    parser.add_argument("--png", action="store_true",
+                        help="write the chains to an 8-bit PNG with a depth range (every slot "
+                             "followed through its chain and reported)")
     args = parser.parse_args()
     for bytecode, what in ((True, "with .pyc cache"), (False, "no .pyc cache, compiling")):
         times = cold_lint(args.runs, bytecode)
@@ -84,7 +92,7 @@ def main() -> None:
               f"max {max(times):.3f} s")
     print(f"{'nodes':>8}  {'runs':>4}  {'median':>8}  {'min':>8}  {'max':>8}  {'median per 1k':>13}")
     for size in (int(s) for s in args.sizes.split(",")):
-        count, times = in_process(size, args.repeat if size < 50_000 else 1)
+        count, times = in_process(size, args.repeat if size < 50_000 else 1, args.png)
         median = statistics.median(times)
         print(f"{count:>8}  {len(times):>4}  {median:>6.3f} s  {min(times):>6.3f} s  "
               f"{max(times):>6.3f} s  {median / count * 1000:>11.3f} s")

@@ -149,7 +149,8 @@ def _lint_blend(path: Path, scene_name: str | None, config):
     diags, graph = [], None
     for exported in exports:            # 5.3: every effect a render runs, in render order
         where = exported.scene + (f"/{exported.effect}" if exported.effect else "")
-        result = lint_source(exported.text, f"{path}[{where}]", config)
+        result = lint_source(exported.text, f"{path}[{where}]", config,
+                             measured_range=exported.depth_bounds)
         diags += place_findings(result.diagnostics, result.graph, exported, str(path))
         graph = graph or result.graph
     return LintResult(str(path), diags, graph)

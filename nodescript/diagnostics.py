@@ -134,11 +134,14 @@ def did_you_mean(word: str, choices, n: int = 1) -> str | None:
 def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diagnostic]:
     """Copy each diagnostic with its source line filled in from `sources` (path -> text)."""
     out = []
+    split: dict[str, list[str]] = {}        # once per file: thousands of findings share one
     for d in diags:
         text = sources.get(d.span.file)
         line = None
         if text is not None:
-            rows = text.splitlines()
+            rows = split.get(d.span.file)
+            if rows is None:
+                rows = split[d.span.file] = text.splitlines()
             if 1 <= d.span.line <= len(rows):
                 line = rows[d.span.line - 1]
         out.append(Diagnostic(d.code, d.severity, d.message, d.span, d.help, line))

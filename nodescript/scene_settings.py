@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class SceneKey:
     key: str
-    type: str                  # bool, int, float, str, enum, size, passes, clip
+    type: str                  # bool, int, float, str, enum, size, passes, clip, aovs
     path: str                  # attribute path under bpy.types.Scene ("" when handled specially)
     doc: str
     choices: dict[str, object] = field(default_factory=dict)   # enum: word -> value, or version map
@@ -29,6 +29,10 @@ VIEW_TRANSFORMS = {"standard": "Standard", "raw": "Raw", "agx": "AgX", "filmic":
 SCENE_KEYS = [
     SceneKey("engine", "enum", "render.engine", "Render engine: cycles, eevee or workbench.", ENGINES),
     SceneKey("passes", "passes", "", "Render passes to enable on the view layer, e.g. [depth, normal]."),
+    SceneKey("aovs", "aovs", "",
+             "Shader AOVs of the view layer, each a Render Layers output: [name, ...] (colour) or "
+             "(name, value); data for lint. apply does not create them: the .blend's view layer "
+             "and materials must."),
     SceneKey("view_layer", "str", "", "The view layer whose passes are set (default: the first one)."),
     SceneKey("effect", "str", "",
              "The compositor effect the graph is, in Blender versions where the compositor is a "

@@ -61,6 +61,7 @@ class ExportedScene:
     nodes: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)   # nodescript group -> node tree name
     effect: str | None = None          # 5.3: the compositor effect, when the scene has several
+    depth_bounds: tuple[float, float] | None = None  # what the camera sees (scene_bounds.py)
 
 
 # Properties that are UI state or follow from links, never written.
@@ -183,7 +184,10 @@ def export_scene_with_names(scene, *, version: str, effect: str | None = None) -
     except compositor.CompositorError as exc:
         raise ExportError(str(exc)) from None
     layer = scene.view_layers[0].name if len(scene.view_layers) else None
-    return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees)
+    from nodescript.blender.scene_bounds import depth_bounds
+
+    return ExportedScene(text, version, scene.name, layer, exporter.sources, exporter.group_trees,
+                         depth_bounds=depth_bounds(scene))
 
 
 @functools.cache
@@ -361,6 +365,8 @@ class _SceneExporter:
                 words.append(word)
             layers.add(node.layer)
         out = [("passes", "[" + ", ".join(words) + "]")] if reads_passes else []
+        aovs = self.aov_words(tree)
+        out += [("aovs", "[" + ", ".join(aovs) + "]")] if aovs else []
         first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
         other = sorted(layers - {first_layer})
         if len(other) == 1 and len(layers) == 1:
@@ -369,6 +375,20 @@ class _SceneExporter:
             self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
                       "the scene block declares passes for the first one only")
         return out
+
+    def aov_words(self, tree) -> list[str]:
+        """The shader AOVs whose Render Layers outputs the graph reads: `name` (colour) or
+        `(name, value)`; lint takes them as data."""
+        words = []
+        for node, socket in _render_layers_outputs(tree, self.scene):
+            aov = _aov_of(node, self.scene, socket)
+            if aov is None:
+                continue
+            name = aov.name if _NAME.match(aov.name) else _string(aov.name)
+            word = f"({name}, value)" if aov.type == "VALUE" else name
+            if word not in words:
+                words.append(word)
+        return words
 
     def pass_on(self, node, socket_name: str) -> bool:
         """Whether the view layer the Render Layers node reads has the pass's switches on."""
@@ -437,6 +457,16 @@ class _SceneExporter:
 def _group_header(group: _GroupText) -> str:
     params = lambda ps: ", ".join(f"{n}: {t}" for n, t in ps)
     return f"group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
+
+
+def _aov_of(node, scene, socket):
+    """The view layer's AOV behind a Render Layers output, or None for a pass."""
+    if node.bl_idname != "CompositorNodeRLayers":
+        return None
+    source = node.scene if node.scene is not None else scene
+    layer = source.view_layers.get(node.layer) if source is not None else None
+    aovs = getattr(layer, "aovs", None) or ()
+    return next((a for a in aovs if a.name == socket.name), None)
 
 
 def _render_layers_outputs(tree, scene):
@@ -844,6 +874,8 @@ class _TreeExporter:
             return ".Value"                              # MapValue's one output
         if unit.group_outputs is not None:
             return _param_ref(unit.group_outputs, socket.identifier)
+        if _aov_of(node, self.x.scene, socket) is not None:
+            return _ref(socket.name)                     # declared in the scene's `aovs`
         return self.checked(_socket_ref(unit.spec.outputs, socket, unit.kind, self.version),
                             node, socket, "output")
 
@@ -1086,8 +1118,11 @@ def _stand_in_name(node, ident: str) -> str:
     """Where a stand-in node keeps setting `ident` (shader Map Range's `clamp` is `use_clamp`)."""
     if hasattr(node, ident):
         return ident
-    return next((own for own, kind_name in RENAMED_PROPERTIES.items()
-                 if kind_name == ident and hasattr(node, own)), ident)
+    # Both ways: 4.5's legacy CompositorNodeMapRange (use_clamp) stands for the kind built as
+    # ShaderNodeMapRange (clamp), and the shader node for a 4.2 kind.
+    return next((other for own, kind_name in RENAMED_PROPERTIES.items()
+                 for name, other in ((kind_name, own), (own, kind_name))
+                 if name == ident and hasattr(node, other)), ident)
 
 
 def _writable(prop, cat: catalog.Catalog, node) -> bool:

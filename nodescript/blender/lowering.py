@@ -172,8 +172,8 @@ class Lowering:
         out = []
         for setting in graph.scene:
             spec = BY_KEY[setting.key]
-            if spec.type in ("passes", "clip") or spec.key in ("view_layer", "effect"):
-                continue                  # passes: view-layer switches; clip: lint only
+            if spec.type in ("passes", "clip", "aovs") or spec.key in ("view_layer", "effect"):
+                continue                  # passes: view-layer switches; clip, aovs: lint only
             if spec.type == "size":
                 out += [plan.SceneValue(p, v) for p, v in zip(spec.path.split(","), setting.value)]
             elif spec.type == "enum":

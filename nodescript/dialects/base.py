@@ -46,9 +46,12 @@ class Dialect:
     FRESH_FILE_NAME = ""
 
     # --- what reaches the file (measured with renders; docs/accurate-depth.md) -------------
-    # A float or vector input of a single-layer EXR is written into R, G and B (4.5 on)
-    # rather than V or X, Y, Z channels: a DWA codec then treats it as colour, lossily.
-    SINGLE_LAYER_EXR_DATA_AS_RGB = False
+    # A float input of a single-layer EXR is written into R, G and B (4.5 on) rather than one
+    # V channel: a DWA codec then treats it as colour, lossily. (Vectors stay X, Y, Z.)
+    SINGLE_LAYER_EXR_VALUE_AS_RGB = False
+    # A 16-bit PNG/TIFF vector or colour input with save_as_render off is sRGB-encoded (4.5 on);
+    # 4.2 writes it linear (measured: benchmarks/colour_management_matrix.py).
+    SRGB_16BIT_WITHOUT_SAVE_AS_RENDER = False
     # The motion-vector pass (four components) keeps its fourth one, W, through a File Output
     # slot of a multilayer EXR (4.5); 4.2 writes X, Y, Z only. Items (5.0 on) keep it when
     # declared 4D, which lowering does.

@@ -3,6 +3,7 @@ Pillow load when the command runs. Register with `main.add_command(inspect_comma
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -10,8 +11,48 @@ import click
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+DEPTH_FILE_CHANNELS = frozenset({"R", "G", "B", "V", "Y", "Z"})
+
+
+def _metric(path: str, label: str, depth: bool) -> bool:
+    """Metres: `--depth`, a channel named as depth, or a value channel of a file named depth."""
+    from nodescript.inspect.report import is_depth
+
+    if depth or is_depth(label):
+        return True
+    name = label.rsplit("/", 1)[-1]
+    return "depth" in os.path.basename(path).lower() and name in DEPTH_FILE_CHANNELS
+
+
+def _same_channels(image, channels: list[dict]) -> None:
+    """Mark channels holding exactly the values of an earlier one of the same part (`same_as`),
+    and explain the single-layer EXR whose R, G and B are one value."""
+    import numpy as np
+
+    def reading_order(i: int) -> tuple[int, int]:       # R before G and B (EXR sorts B, G, R)
+        last = image.channels[i].name.rsplit(".", 1)[-1]
+        return ("RGBAXYZ".find(last) if last in "RGBAXYZ" else 7, i)
+
+    order = sorted(range(len(image.channels)), key=reading_order)
+    for n, i in enumerate(order):
+        ch = image.channels[i]
+        for j in order[:n]:
+            earlier = image.channels[j]
+            if earlier.part == ch.part and earlier.pixels.dtype == ch.pixels.dtype \
+                    and not channels[j].get("same_as") \
+                    and np.array_equal(earlier.pixels, ch.pixels, equal_nan=True):
+                channels[i]["same_as"] = earlier.label
+                break
+    rgb = [c for c in channels if c["name"] in ("R", "G", "B")]
+    bases = {c.get("same_as") or c["label"] for c in rgb}
+    if image.format == "OpenEXR" and len(rgb) == 3 and len(bases) == 1:
+        image.notes.append("R, G and B hold the same values: one value written to a "
+                           "single-layer EXR (Blender 4.5 and 5.0 copy a float input into R, G "
+                           "and B; 4.2 writes one V channel)")
+
+
 def inspect_file(path: str, truth=None, reference_path: str | None = None,
-                 channel: str | None = None, fit: bool = False) -> dict:
+                 channel: str | None = None, fit: bool = False, depth: bool = False) -> dict:
     """One file's report as a dict; `error` is a one-line message when it failed."""
     from nodescript.inspect.image import InspectError, load_image
 
@@ -21,9 +62,12 @@ def inspect_file(path: str, truth=None, reference_path: str | None = None,
         image = load_image(path)
         from nodescript.inspect.stats import channel_stats
 
+        channels = [channel_stats(ch) for ch in image.channels]
+        for stats in channels:
+            stats["metric"] = _metric(path, stats["label"], depth)
+        _same_channels(image, channels)
         result.update(format=image.format, width=image.width, height=image.height,
-                      notes=image.notes, parts=image.parts,
-                      channels=[channel_stats(ch) for ch in image.channels])
+                      notes=image.notes, parts=image.parts, channels=channels)
     except InspectError as exc:
         return {**result, "ok": False, "error": str(exc)}
     except Exception as exc:  # never a traceback: report what broke, on one line
@@ -63,9 +107,13 @@ def inspect_file(path: str, truth=None, reference_path: str | None = None,
 @click.option("--fit", is_flag=True,
               help="With --reference: fit value = scale * truth + offset before comparing "
                    "(normalized 8/16-bit depth).")
-def inspect_command(files, as_json, reference, channel, fit):
-    """Show what rendered image files really hold: per channel the stored type, codec (lossy or
-    not), range, distinct values, quantization step and a staircase verdict.
+@click.option("--depth", is_flag=True,
+              help="Every channel holds depth: print its values and steps in metres (channels "
+                   "named Depth or Z, and R/G/B/V of files named *depth*, are without it).")
+def inspect_command(files, as_json, reference, channel, fit, depth):
+    """Show what rendered image files really hold: per channel a one-line verdict (the stored
+    type, lossless or not, the quantization step, staircase or not), then the details: codec,
+    range, distinct values, the type's step apart from the surface's slope per pixel.
 
     Reads OpenEXR (single-part, multi-part, multilayer), PNG and TIFF. Exit status 0 when every
     file was read, 1 when any failed (missing, corrupt, unsupported, reference mismatch), 2 on
@@ -90,7 +138,7 @@ def inspect_command(files, as_json, reference, channel, fit):
 
     results = []
     for path in files:
-        result = inspect_file(path, truth, reference, channel, fit)
+        result = inspect_file(path, truth, reference, channel, fit, depth)
         results.append(result)
         if result["error"]:
             click.echo(f"{path}: error: {result['error']}", err=True)

@@ -49,22 +49,32 @@ def group(n: int) -> str:
     return f"{n:,}"
 
 
+TYPE_WORDS = {"half": "half float", "float": "float32", "double": "float64"}
+
+
 def _step_line(ch: dict, metric: bool) -> str:
+    """The quantization the stored type (and codec) allows, and the spacing actually measured
+    between levels when the data sits on levels; the surface's slope is on its own line."""
     theory = ch["type_step"]
     step = ch["step"]
     unit = " m" if metric else ""
+    levels = ch["staircase"].get("verdict") == "staircase"
     if ch["kind"] == "int":
         scale = ch["full_scale"]
-        measured = "-" if step is None else f"{num(step * scale, 4)} code(s) = {num(step, 4)} of full scale"
-        return (f"step: measured {measured}; {ch['pixel_type']}: 1/{scale} = {num(1 / scale, 4)} "
-                f"of full scale")
-    measured = "-" if step is None else length(step, metric)
-    if step is not None and power_of_two(step):
-        measured = f"{power_of_two(step)}{unit} = {length(step, metric)}"
+        measured = "" if step is None else \
+            f"; measured between levels {num(step * scale, 4)} code(s) = {num(step, 4)} of full scale"
+        return (f"quantization: {ch['pixel_type']}: 1/{scale} = {num(1 / scale, 4)} of full "
+                f"scale{measured}")
+    measured = ""
+    if step is not None and levels:
+        text = length(step, metric)
+        if power_of_two(step):
+            text = f"{power_of_two(step)}{unit} = {text}"
+        measured = f"; measured between levels {text}"
     if theory is None:
-        return f"step: measured {measured}"
+        return f"quantization: -{measured}"
     if ch["kind"] == "uint":
-        return f"step: measured {measured}; UINT: 1"
+        return f"quantization: UINT: 1{measured}"
     lo, hi = theory["binade"]
     where = f"at {num(lo, 4)}-{num(hi, 4)}{unit}"
     type_name = {"half": "half", "float": "float32", "double": "float64"}[ch["kind"]]
@@ -75,7 +85,56 @@ def _step_line(ch: dict, metric: bool) -> str:
                 f"2^{theory['exponent']}{unit} = {length(theory['step'], metric)}")
     else:
         text = f"{type_name}: 2^{theory['exponent']}{unit} = {length(theory['step'], metric)} {where}"
-    return f"step: measured {measured}; {text}"
+    return f"quantization: {text}{measured}"
+
+
+def _surface_line(ch: dict, metric: bool) -> str | None:
+    st = ch["staircase"]
+    if st.get("gradient") is None or st.get("verdict") == "piecewise":   # edges, not a slope
+        return None
+    per = length(st["gradient"], metric)
+    if ch["kind"] == "int" and ch.get("full_scale"):
+        per = f"{num(st['gradient'] * ch['full_scale'], 3)} code(s)"
+    return (f"surface: changes {per} per pixel along its gradient (median over "
+            f"{group(st['pixels'])} pixels): the slope, not a step")
+
+
+def verdict(ch: dict, metric: bool) -> str:
+    """The one line that says what the channel holds: `half float, lossless, 7.81 mm steps at
+    8-16 m: staircase` / `float32, lossless, exact to 1 ulp (954 nm at 8-16 m)`."""
+    theory, st = ch["type_step"], ch["staircase"]
+    unit = " m" if metric else ""
+    codec = "lossless" if not ch["lossy"] else f"LOSSY ({ch['compression']})"
+    kind = ch["kind"]
+    if kind == "int":
+        words = [f"{ch['bits']}-bit integer", codec,
+                 f"steps of 1/{ch['full_scale']} of full scale"]
+    elif kind == "uint":
+        words = ["UINT", codec, "exact integers"]
+    else:
+        words = [TYPE_WORDS.get(kind, ch["pixel_type"]), codec]
+        if theory is not None and theory.get("binade"):
+            lo, hi = theory["binade"]
+            where = f"at {num(lo, 4)}-{num(hi, 4)}{unit}"
+            size = length(theory["step"], metric)
+            if kind in ("float", "double") and theory.get("uncompressed_step") is None \
+                    and not ch["lossy"]:
+                words.append(f"exact to 1 ulp ({size} {where})")
+            else:
+                words.append(f"{size} steps {where}")
+    text = ", ".join(words)
+    found = st.get("verdict")
+    if found == "staircase":
+        text += ": staircase"
+        if st.get("on_type_grid") is False:
+            text += f" (quantized before writing: {length(st['step'], metric)} steps)"
+    elif found == "piecewise":
+        text += ": flat surfaces, held exactly"
+    elif found == "flat":
+        text += ": constant"
+    if ch.get("saturated"):
+        text += f"; {group(ch['saturated'])} px saturated at 65504"
+    return text
 
 
 def _verdict_line(ch: dict, metric: bool) -> str:
@@ -96,20 +155,24 @@ def _verdict_line(ch: dict, metric: bool) -> str:
     if verdict == "staircase":
         return (f"staircase: {levels}, step {step} >= gradient {gradient}/px, "
                 f"{st['repeat_fraction']:.0%} of neighbours along the gradient repeat{grid}")
-    return (f"smooth: {levels}, step {step} vs gradient {gradient}/px, "
+    return (f"smooth: {levels}, neighbours differ by {step} vs gradient {gradient}/px, "
             f"{st['repeat_fraction']:.0%} of neighbours along the gradient repeat ({st['reason']})")
 
 
 def render_channel(ch: dict) -> list[str]:
-    metric = is_depth(ch["label"])
+    metric = ch.get("metric", is_depth(ch["label"]))
     unit = " m" if metric else ""
+    if ch.get("same_as"):
+        return [f"{ch['label']}: the same values as {ch['same_as']}"]
     codec = ch["compression"] or "-"
     lossy = f"LOSSY ({ch['lossy_note']})" if ch["lossy"] else "lossless"
     if not ch["lossy"] and ch.get("lossy_note"):
         lossy += f" ({ch['lossy_note']})"
-    lines = [f"{ch['label']}: {ch['pixel_type']}, {codec} {lossy}"]
-    body = [f"range {num(ch['min'])} .. {num(ch['max'])}{unit}, {group(ch['distinct'])} distinct "
-            f"values in {group(ch['pixels'])} pixels, non-finite {group(ch['nonfinite'])}"]
+    named = " (depth)" if metric and not is_depth(ch["label"]) else ""
+    lines = [f"{ch['label']}{named}: {verdict(ch, metric)}"]
+    body = [f"stored: {ch['pixel_type']}, {codec} {lossy}"]
+    body += [f"range {num(ch['min'])} .. {num(ch['max'])}{unit}, {group(ch['distinct'])} distinct "
+             f"values in {group(ch['pixels'])} pixels, non-finite {group(ch['nonfinite'])}"]
     if ch["nonfinite"]:
         body[-1] += f" (NaN {ch['nan']}, +inf {ch['posinf']}, -inf {ch['neginf']})"
     if ch["kind"] == "int":
@@ -126,6 +189,9 @@ def render_channel(ch: dict) -> list[str]:
         extra.append(f"data range {num(dmin)} .. {num(dmax)}{unit}")
         body.append("; ".join(extra))
     body.append(_step_line(ch, metric))
+    surface = _surface_line(ch, metric)
+    if surface:
+        body.append(surface)
     body.append(_verdict_line(ch, metric))
     return lines + ["    " + line for line in body]
 
@@ -161,11 +227,21 @@ def render_text(result: dict) -> str:
     if result.get("notes"):
         head += f" ({'; '.join(result['notes'])})"
     lines = [head]
-    for ch in result["channels"]:
+    for ch in _display_order(result["channels"]):
         lines += ["  " + line for line in render_channel(ch)]
     if result.get("reference") and not result["reference"].get("error"):
         lines.append("  " + render_reference(result["reference"]))
     return "\n".join(lines)
+
+
+def _display_order(channels: list[dict]) -> list[dict]:
+    """File order, with each channel that repeats another printed right after it."""
+    out = []
+    for ch in channels:
+        if not ch.get("same_as"):
+            out.append(ch)
+            out += [c for c in channels if c.get("same_as") == ch["label"]]
+    return out
 
 
 def _clean(value):

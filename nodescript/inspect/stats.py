@@ -83,7 +83,19 @@ def data_mask(channel: Channel, values):
     return mask
 
 
-def staircase(values, mask, step_at=None) -> dict:
+def regular_levels(levels) -> bool:
+    """Whether sorted distinct values are evenly spaced (multiples of their smallest spacing,
+    within 5 %, for 90 % of them): the signature of a quantizer, not of flat surfaces."""
+    import numpy as np
+
+    if levels.size < 4:
+        return False
+    spacing = np.diff(levels)
+    ratio = spacing / spacing.min()
+    return bool((np.abs(ratio - np.round(ratio)) < 0.05).mean() >= 0.9)
+
+
+def staircase(values, mask, step_at=None, exact: bool = False) -> dict:
     """Does the channel hold steps instead of a smooth gradient?
 
     Gradient region: data pixels (y, x) whose value changes over a WINDOW-pixel baseline
@@ -155,7 +167,14 @@ def staircase(values, mask, step_at=None) -> dict:
     on_grid = None if grid is None or step is None else bool(step <= 1.5 * grid)
     result.update(gradient=gradient, step=step, type_step=grid, repeat_fraction=repeat,
                   on_type_grid=on_grid)
-    if step is not None and repeat >= 0.25 and step >= gradient:
+    if step is not None and repeat >= 0.25 and step >= gradient and exact \
+            and not regular_levels(np.unique(v0[region])):
+        # Full float, lossless: plateaus are flat surfaces (a plane's normal is one value),
+        # not quantization; a quantizer's levels would be evenly spaced.
+        result["verdict"] = "piecewise"
+        result["reason"] = ("the plateaus are flat surfaces (their levels are not evenly "
+                            "spaced), which a lossless full-float channel holds exactly")
+    elif step is not None and repeat >= 0.25 and step >= gradient:
         result["verdict"] = "staircase"
         result["reason"] = "plateaus, then jumps of at least the per-pixel gradient"
     else:
@@ -221,5 +240,7 @@ def channel_stats(channel: Channel) -> dict:
             found = type_step(channel.kind, v, channel.mantissa_bits, channel.full_scale)
             return found["step"] if found else None
 
-        stats["staircase"] = staircase(values, mask, step_at)
+        exact = channel.kind in ("float", "double") and channel.mantissa_bits is None \
+            and not channel.lossy
+        stats["staircase"] = staircase(values, mask, step_at, exact)
     return stats

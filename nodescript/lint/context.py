@@ -10,6 +10,7 @@ from nodescript import ir
 @dataclass
 class LintContext:
     graph: ir.Graph
+    measured_range: tuple[float, float] | None = None   # a .blend's depth range (scene_bounds)
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -27,11 +27,12 @@ from nodescript.vocabulary import fold
 # --- data passes ------------------------------------------------------------------------------
 
 DATA_PASSES = ("Depth", "Normal", "Position", "Vector", "UV", "Object Index", "Material Index",
-               "Cryptomatte", "Mist", "Denoising Depth", "Denoising Normal")
+               "Cryptomatte", "Mist", "Denoising Depth", "Denoising Normal", "AOV")
+AOV = "AOV"         # a shader AOV output (scene `aovs`): normals, object coordinates... data
 METRIC_PASSES = frozenset({"Depth", "Position", "Denoising Depth"})     # values in metres
 DEPTH_PASSES = frozenset({"Depth", "Denoising Depth"})
 
-_PASS_BY_SOCKET = {fold(p): p for p in DATA_PASSES if p != "Cryptomatte"}
+_PASS_BY_SOCKET = {fold(p): p for p in DATA_PASSES if p not in ("Cryptomatte", AOV)}
 _PASS_BY_SOCKET.update({"z": "Depth", "indexob": "Object Index", "indexma": "Material Index"})
 
 
@@ -117,9 +118,16 @@ def feeds(node: ir.Node, version: str, into: ir.SocketBinding, out: ir.SocketBin
     return True
 
 
-def sources(node: ir.Node, out: ir.SocketBinding) -> frozenset[str]:
-    """Data passes a node produces itself on output `out`."""
+def aov_names(graph: ir.Graph) -> frozenset[str]:
+    return frozenset(name for name, _ in graph.setting("aovs", ()))
+
+
+def sources(node: ir.Node, out: ir.SocketBinding, aovs: frozenset[str] = frozenset()
+            ) -> frozenset[str]:
+    """Data passes a node produces itself on output `out` (`aovs`: the scene's AOV names)."""
     if node.kind == "RenderLayers":
+        if out.name in aovs:
+            return frozenset({AOV})
         found = pass_of(out.name)
         return frozenset({found}) if found else frozenset()
     if node.kind == "Cryptomatte" and fold(out.name) == "pick":   # reads the passes itself
@@ -177,8 +185,12 @@ class Flow:
     slots: list[SlotFlow] = field(default_factory=list)
     into: dict[str, list[ir.Link]] = field(default_factory=dict)       # node -> links into it
     outof: dict[str, list[ir.Link]] = field(default_factory=dict)      # node -> links from it
+    groups: dict[str, ir.Group] | None = None       # the scene graph's groups (bodies need them)
+    input_values: dict[str, float] = field(default_factory=dict)   # group inputs set constant
     _all_data: dict[str, bool] = field(default_factory=dict)
     _order: list[str] | None = None
+    _bodies: dict[tuple, "Flow"] = field(default_factory=dict)
+    _transfers: dict[int, object] = field(default_factory=dict)
 
     def __post_init__(self):
         for link in self.graph.links:
@@ -244,7 +256,10 @@ class Flow:
     def constant(self, node: ir.Node, identifier: str) -> float | None:
         """The number an unlinked input holds in this version (set value, else the catalogue's
         default); None when the input is linked or not numeric."""
-        if self.link_into(node.name, identifier) is not None:
+        link = self.link_into(node.name, identifier)
+        if link is not None:               # a group input holding a constant on this instance
+            if link.from_node in self.input_values and link.from_node not in self.graph.nodes:
+                return self.input_values[link.from_node]
             return None
         spec = vocabulary.spec_for(node.kind, self.version)
         defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
@@ -281,6 +296,29 @@ class Flow:
             if not into:
                 return link
             link = into[0]
+
+    def transfer(self, link: ir.Link):
+        """The chain of per-pixel functions from a data pass to the value on `link`
+        (nodescript.lint.values.Transfer), or None when it cannot be followed."""
+        key = id(link)
+        if key not in self._transfers:
+            from nodescript.lint import values
+            self._transfers[key] = values.transfer(self, link, pass_of)
+        return self._transfers[key]
+
+    def body_flow(self, group: str, constants: dict[str, float] | None = None) -> "Flow":
+        """A group body's flow to follow values through it: inputs symbolic (`@name`), except
+        those the instance sets to a constant (`DepthToCm(scale=100)`), which hold it."""
+        constants = constants or {}
+        key = (group, tuple(sorted(constants.items())))
+        if key not in self._bodies:
+            body = self.groups[group]
+            symbolic = {s.name: frozenset({"@" + s.name}) for s in body.inputs
+                        if s.name not in constants}
+            self._bodies[key] = _propagate(Flow(body.body, self.version, self.group_deps,
+                                                inputs=symbolic, groups=self.groups,
+                                                input_values=dict(constants)))
+        return self._bodies[key]
 
     def linear(self, link: ir.Link) -> tuple[str, float, float, list[str]] | None:
         """(pass, scale, offset, nodes) when the value on `link` is exactly `pass * scale + offset`.
@@ -419,7 +457,8 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
     deps: dict[str, dict[str, frozenset[str]]] = {}
     for name, group in graph.groups.items():           # defined before use: one pass is enough
         symbolic = {s.name: frozenset({"@" + s.name}) for s in group.inputs}
-        flow = _propagate(Flow(group.body, version, deps, inputs=symbolic))
+        flow = _propagate(Flow(group.body, version, deps, inputs=symbolic,
+                               groups=graph.groups))
         result: dict[str, frozenset[str]] = {}
         for out in group.outputs:
             found: set[str] = set()
@@ -432,6 +471,7 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
 
 def _propagate(flow: Flow) -> Flow:
     graph, version = flow.graph, flow.version
+    aovs = aov_names(graph)
     for name in flow.order():
         node = graph.nodes.get(name)
         if node is None:
@@ -447,7 +487,7 @@ def _propagate(flow: Flow) -> Flow:
             key = (name, out.identifier)
             if key in flow.out:
                 continue
-            passes = sources(node, out)
+            passes = sources(node, out, aovs)
             if node.group:
                 passes |= {p for p in (deps or {}).get(out.name, ()) if not p.startswith("@")}
             for into_link in into_links:
@@ -513,7 +553,7 @@ def _slots(flow: Flow) -> None:
 def analyse(graph: ir.Graph, version: str) -> list[Flow]:
     """Flows for the scene's graph and, for every group instance that receives data, its body."""
     deps = group_dependencies(graph, version)
-    top = Flow(graph, version, deps)
+    top = Flow(graph, version, deps, groups=graph.groups)
     _propagate(top)
     _reach(top)
     _slots(top)
@@ -540,7 +580,8 @@ def analyse(graph: ir.Graph, version: str) -> list[Flow]:
             if not any(inputs.values()) or key in done:
                 continue
             done.add(key)
-            body = Flow(group.body, version, deps, inputs=inputs, outputs_reach=outputs_reach)
+            body = Flow(group.body, version, deps, inputs=inputs, outputs_reach=outputs_reach,
+                        groups=graph.groups)
             _propagate(body)
             _reach(body)
             _slots(body)

@@ -47,22 +47,25 @@ def gc_paused():
             gc.enable()
 
 
-def lint_source(source: str | None, path: str, config: Config | None = None) -> LintResult:
+def lint_source(source: str | None, path: str, config: Config | None = None,
+                measured_range: tuple[float, float] | None = None) -> LintResult:
+    """`measured_range`: the depth range measured from a .blend's objects (lint SCENE.blend),
+    used by the precision rules when the text declares none."""
     with gc_paused():
-        return _lint(source, path, config or Config())
+        return _lint(source, path, config or Config(), measured_range)
 
 
-def _lint(source: str | None, path: str, config: Config) -> LintResult:
+def _lint(source: str | None, path: str, config: Config, measured_range=None) -> LintResult:
     loaded = load_graph(path, source)
     graph, diags = loaded.graph, loaded.diagnostics
     if graph is not None and not any(d.is_error for d in diags):
-        diags = diags + attach_source(run_rules(graph, config), loaded.sources)
+        diags = diags + attach_source(run_rules(graph, config, measured_range), loaded.sources)
     kept = [d for d in diags if config.enabled(d.code) and not _suppressed(d)]
     return LintResult(path, kept, graph)
 
 
-def run_rules(graph: ir.Graph, config: Config) -> list[Diagnostic]:
-    ctx = LintContext(graph)
+def run_rules(graph: ir.Graph, config: Config, measured_range=None) -> list[Diagnostic]:
+    ctx = LintContext(graph, measured_range)
     found = []
     for code, rule in all_rules().items():
         if rule.check is None or not config.enabled(code):

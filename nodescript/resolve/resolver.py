@@ -429,7 +429,11 @@ class _GraphBuilder:
             return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
                                     .bindings[version][0].type) for i, name in enumerate(slots))
         spec = vocabulary.spec_for(node.kind, version)[0]
-        return vocabulary.shown_sockets(spec, side, node.bindings[version].properties)
+        shown = vocabulary.shown_sockets(spec, side, node.bindings[version].properties)
+        if node.kind == "RenderLayers" and side == "outputs":   # the view layer's AOVs follow
+            shown += tuple(SocketSpec(name, name, "RGBA" if kind == "COLOR" else "VALUE")
+                           for name, kind in self.graph.setting("aovs", ()))
+        return shown
 
     def _interface_sockets_of(self, name: str, side: str) -> tuple[SocketSpec, ...]:
         group, iface = self.interface
@@ -516,7 +520,9 @@ class _GraphBuilder:
             index = [s.name for s in pool].index(sock.name)
             return ir.SocketBinding(index, sock.identifier, sock.name, sock.type)
         node = self.graph.nodes[name]
-        if node.group or node.kind == FILE_OUTPUT:
+        aov = node.kind == "RenderLayers" and side == "outputs" and \
+            sock.identifier not in _socket_indices(node.kind, version, side)
+        if node.group or node.kind == FILE_OUTPUT or aov:
             sockets = self.sockets(node, version, side)
             index = next(i for i, s in enumerate(sockets) if s.identifier == sock.identifier)
         else:

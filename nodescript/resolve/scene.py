@@ -32,7 +32,12 @@ def resolve_scene(block: ast.SceneBlock, targets, existing: list[ir.SceneSetting
     return out
 
 
+AOV_TYPES = {"color": "COLOR", "colour": "COLOR", "value": "VALUE", "float": "VALUE"}
+
+
 def _value(spec: SceneKey, value: ast.Value, targets):
+    if spec.type == "aovs":             # ((name, "COLOR" | "VALUE"), ...)
+        return tuple(_aov(item) for item in value.items)
     if spec.type == "passes":
         newest = targets[-1]
         return tuple(vocabulary.pass_aliases(newest)[vocabulary.fold(str(plain(v)))] for v in value.items)
@@ -63,6 +68,39 @@ def _check(spec: SceneKey, value: ast.Value, targets) -> tuple[str, str | None] 
                     did_you_mean(word, list(spec.choices)))
     if spec.type == "passes":
         return _check_passes(value, targets, what)
+    if spec.type == "aovs":
+        return _check_aovs(value, what)
+    return None
+
+
+def _aov(item: ast.Value) -> tuple[str, str]:
+    if isinstance(item, ast.Tuple):
+        return str(plain(item.items[0])), AOV_TYPES[vocabulary.fold(str(plain(item.items[1])))]
+    return str(plain(item)), "COLOR"
+
+
+def _check_aovs(value: ast.Value, what) -> tuple[str, str | None] | None:
+    usage = "a list like [normals, (mask, value)]"
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return f"{what} takes {usage}, not {describe(value)}", None
+    seen = set()
+    for item in value.items:
+        if isinstance(item, ast.Tuple):
+            if len(item.items) != 2 or not all(isinstance(v, (ast.Ident, ast.String))
+                                               for v in item.items):
+                return f"{what}: {describe(item)} is not (name, color) or (name, value)", None
+            kind = vocabulary.fold(str(plain(item.items[1])))
+            if kind not in AOV_TYPES:
+                return (f"{what}: an AOV is color or value, not `{plain(item.items[1])}`",
+                        did_you_mean(kind, ["color", "value"]))
+            name = str(plain(item.items[0]))
+        elif isinstance(item, (ast.Ident, ast.String)):
+            name = str(plain(item))
+        else:
+            return f"{what}: {describe(item)} is not an AOV name", usage
+        if name in seen:
+            return f"{what} lists the AOV `{name}` twice", None
+        seen.add(name)
     return None
 
 

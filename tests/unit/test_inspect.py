@@ -253,8 +253,9 @@ def test_multilayer_exr(files):
     nz = channel_stats(next(c for c in image.channels if c.name == "ViewLayer.Normal.Z"))
     assert nz["distinct"] == 1 and nz["staircase"]["verdict"] == "flat"
     out = run(files["multilayer"]).stdout
-    assert "ViewLayer.Normal.Z: FLOAT, DWAA lossless" in out
-    assert "ViewLayer.Normal.Y: FLOAT, DWAA LOSSY" in out
+    assert "ViewLayer.Normal.Z: float32, lossless, exact to 1 ulp" in out
+    assert "stored: FLOAT, DWAA lossless" in out
+    assert "ViewLayer.Normal.Y: float32, LOSSY (DWAA)" in out and "stored: FLOAT, DWAA LOSSY" in out
     assert "background (|v| >= 1e9): 1,600 px" in out
 
 
@@ -443,3 +444,43 @@ def test_nonfinite_values_are_counted(tmp_path):
     finite = z[np.isfinite(z)]
     assert (s["min"], s["max"]) == (float(finite.min()), float(finite.max()))
     assert s["data_pixels"] == H * W - 6
+
+
+def test_one_line_verdict_first_then_slope_apart_from_the_step(files):
+    out = run(files["half"], files["float"]).stdout.splitlines()
+    assert out[1] == "  Z: half float, lossless, 7.81 mm steps at 8-16 m: staircase"
+    assert out[2].strip() == "stored: HALF, ZIP lossless"
+    float_line = next(i for i, line in enumerate(out) if line.startswith("  Z: float32"))
+    assert out[float_line] == "  Z: float32, lossless, exact to 1 ulp (954 nm at 8-16 m)"
+    details = "\n".join(out[float_line:])
+    # the ramp's slope (4.2 mm/px) is said to be a slope, and no 4.2 mm "step" is claimed
+    assert "surface: changes 4.2 mm per pixel along its gradient" in details
+    assert "quantization: float32: 2^-20 m = 954 nm at 8-16 m\n" in details + "\n"
+
+
+def test_flat_surfaces_in_float32_are_not_a_staircase(tmp_path):
+    """Normals of a ground and a tilted ramp: two values per component, held exactly."""
+    z = np.where(np.arange(W) < 80, 1.0, 0.866).astype(np.float32) * np.ones((H, 1), np.float32)
+    path = write_exr(tmp_path / "normal.exr", {"Normal.Z": z})
+    s = stats_of(path)
+    assert s["staircase"]["verdict"] == "piecewise"
+    assert "Normal.Z: float32, lossless, exact to 1 ulp (1.19e-07 at 1-2): flat surfaces, " \
+        "held exactly" in run(path).stdout
+    quantized = write_exr(tmp_path / "q.exr", {"V": (np.round(truth_depth() * 20) / 20)
+                                               .astype(np.float32)})
+    assert stats_of(quantized)["staircase"]["verdict"] == "staircase"   # evenly spaced levels
+    assert stats_of(write_exr(tmp_path / "h.exr", {"Normal.Z": z.astype(np.float16)})
+                    )["staircase"]["verdict"] == "staircase"           # half: not exact
+
+
+def test_single_layer_exr_with_equal_rgb_and_depth_in_metres(tmp_path):
+    z = truth_depth().astype(np.float32)
+    path = write_exr(tmp_path / "render0001.exr", {"R": z, "G": z, "B": z})
+    out = run(path).stdout
+    assert "R, G and B hold the same values: one value written to a single-layer EXR" in out
+    assert out.count("the same values as") == 2
+    assert " m," not in out                                   # not depth by any name
+    metres = run("--depth", path).stdout
+    assert "(depth): float32, lossless, exact to 1 ulp (954 nm at 8-16 m)" in metres
+    named = write_exr(tmp_path / "depth0001.exr", {"R": z, "G": z, "B": z})
+    assert "954 nm" in run(named).stdout

@@ -140,6 +140,57 @@ def test_ns301_mapped_depth_uses_the_mapping():
     assert "78.4 mm steps over 0-20 m" in one(diags, "NS301").message
 
 
+def test_ns301_step_follows_a_group_and_the_declared_range():
+    diags = lint("""
+        scene { passes = [depth], depth_range = (8, 16) }
+        group DepthScale(v: float) -> (r: float) {
+            m = Math(operation=divide, inputs=(_, 20))
+            v -> m
+            m -> r
+        }
+        rl = RenderLayers()
+        rl.Depth -> DepthScale() -> FileOutput(path="//d/", format=png, depth=8)
+    """)
+    assert "8-bit steps of 78.4 mm over 8-16 m (depth_range)" in one(diags, "NS301").message
+
+
+def test_ns301_ids_divided_by_256_say_which_stay_distinct():
+    diags = lint("""
+        scene { passes = [object_index] }
+        rl = RenderLayers()
+        rl.IndexOB -> Math(operation=divide, inputs=(_, 256)) -> FileOutput(format=png, depth=8)
+    """)
+    d = one(diags, "NS301")
+    assert "clamp to [0, 1]" not in d.message
+    assert "indices 0-128 get distinct 8-bit codes, but 128 and 129 are both written as 128" \
+        in d.message
+
+
+def test_aov_outputs_are_data():
+    diags = lint("""
+        target "4.5"
+        scene { aovs = [normals_aov, (coords, value)], dither = 0 }
+        rl = RenderLayers()
+        rl.normals_aov -> FileOutput(path="//n/", format=png, depth=8)
+        rl.coords -> FileOutput(path="//c/", format=png, depth=8)
+        rl.coords -> FileOutput(path="//e/", format=exr, depth=32)
+    """)
+    messages = [d.message for d in only(diags, "NS301")]
+    assert len(messages) == 2 and all(m.startswith("AOV `") for m in messages)
+    assert "AOV `normals_aov`" in one(diags, "NS306").message     # a colour AOV is managed
+
+
+@pytest.mark.parametrize("value, error", [
+    ("[(n, vector)]", "an AOV is color or value, not `vector`"),
+    ("[a, a]", "lists the AOV `a` twice"),
+    ("depth", "takes a list like [normals, (mask, value)]"),
+])
+def test_aovs_setting_errors(value, error):
+    result = lint_source(f"scene {{ aovs = {value} }}\n", "t.nodes")
+    assert any(error in d.message for d in result.diagnostics), \
+        [d.message for d in result.diagnostics]
+
+
 def test_ns301_lossy_and_other_passes():
     diags = lint("""
         scene { passes = [normal, object_index] }
@@ -348,7 +399,7 @@ def test_ns303_single_layer_depth_with_dwa_depends_on_the_version():
     """)
     d = one(diags, "NS303")
     assert "here R, G, B" in d.message \
-        and d.message.endswith(f"(Blender {versions_with('SINGLE_LAYER_EXR_DATA_AS_RGB')})")
+        and d.message.endswith(f"(Blender {versions_with('SINGLE_LAYER_EXR_VALUE_AS_RGB')})")
 
 
 def test_ns303_b44_only_matters_on_half_channels():
@@ -457,7 +508,7 @@ def test_ns305_clamp_that_keeps_the_declared_range_is_fine():
     """
     assert lint(source.format(near=0.5, far=90)) == []
     d = one(lint(source.format(near=0.5, far=150)), "NS305")
-    assert "only up to 100 m passes unchanged" in d.message and "0.5-150 m" in d.message
+    assert "only 0.5-100 m (67%) of the expected range 0.5-150 m" in d.message
 
 
 def test_ns305_math_clamp_and_preview_warning():
@@ -468,6 +519,43 @@ def test_ns305_math_clamp_and_preview_warning():
     """)
     d = one(diags, "NS305")
     assert d.severity is Severity.WARNING and "only 0-10 m passes unchanged" in d.message
+
+
+def test_ns305_file_clamp_says_how_much_of_the_range_survives():
+    diags = lint("""
+        target "4.2"
+        scene { passes = [depth], depth_range = (8, 16) }
+        rl = RenderLayers()
+        out = FileOutput(path="//d/", format=png, depth=8)
+        rl.Depth -> MapRange(from_max=10) -> out.depth
+    """)
+    d = one(diags, "NS305")
+    assert "only 25% of the range survives (10-16 m is written as 1.0)" in d.message
+    assert "39.2 mm over the 25% of 8-16 m" in one(diags, "NS301").message
+
+
+def test_ns305_maximum_that_keeps_the_range_is_fine_and_the_emulation_saturates():
+    diags = lint("""
+        target "5.0"
+        scene { passes = [depth], depth_range = (8, 10) }
+        rl = RenderLayers()
+        out = FileOutput(path="//d/", format=png, depth=8)
+        rl.Depth -> Math(operation=multiply_add, inputs=(_, 1.41, -0.7)) ->
+            Math(operation=maximum, inputs=(_, 0)) -> out.depth
+    """)
+    (d,) = only(diags, "NS305")                  # the file's clamp, not the Maximum
+    assert "FileOutput `out`" in d.message and "only 0% of the range survives" in d.message
+    assert "no depth survives" in one(diags, "NS301").message
+
+
+def test_ns305_legacy_map_range_written_with_clamp_false_is_fine():
+    diags = lint("""
+        target "4.5"
+        scene { passes = [depth] }
+        rl = RenderLayers()
+        rl.Depth -> MapRange(clamp=false, from_max=20) -> FileOutput(path="//d/", format=exr)
+    """)
+    assert only(diags, "NS305") == []
 
 
 # --- NS306 colour management --------------------------------------------------------------------
@@ -511,6 +599,44 @@ def test_ns306_raw_view_transform_and_float_sockets_are_fine():
         rl.Depth -> FileOutput(path="//f/", format=png, depth=16)
     """)
     assert only(diags, "NS306") == [] and len(only(diags, "NS301")) == 2
+
+
+def test_ns306_vector_inputs_are_colour_managed():
+    diags = lint("""
+        scene { passes = [normal], view_transform = agx }
+        rl = RenderLayers()
+        rl.Normal -> FileOutput(path="//n/", format=png, depth=8)
+    """)
+    d = one(diags, "NS306")
+    assert "as a vector input (`rl.Normal`)" in d.message
+    assert "(0, 0, 1) is written as (20, 86, 209)" in d.message
+    assert "up to 86 of 255 codes" in d.message
+
+
+def test_ns306_sixteen_bit_without_save_as_render_is_linear_only_in_42():
+    source = """
+        target "{version}"
+        scene {{ passes = [normal] }}
+        rl = RenderLayers()
+        rl.Normal -> FileOutput(path="//n/", format=png, depth=16, save_as_render=false)
+    """
+    assert only(lint(source.format(version="4.2")), "NS306") == []
+    d = one(lint(source.format(version="4.5")), "NS306")
+    assert "sRGB-encoded" in d.message and "up to 18817 of 65535 codes" in d.message
+
+
+def test_ns306_undoing_the_srgb_curve_is_not_reported_but_a_gamma_is():
+    source = """
+        target "4.5"
+        scene {{ passes = [normal], dither = 0 }}
+        rl = RenderLayers()
+        rl.Normal -> {node} -> FileOutput(path="//n/", format=png, depth=8, save_as_render=false)
+    """
+    undo = 'ConvertColorspace(from_color_space="sRGB", to_color_space="Linear Rec.709")'
+    assert only(lint(source.format(node=undo)), "NS306") == []
+    gamma = one(lint(source.format(node="Gamma(Gamma=2.2)")), "NS306")
+    assert re.search(r"`Gamma_1` before it undoes the curve only to within \d+ codes",
+                     gamma.message), gamma.message
 
 
 # --- NS307 dither -------------------------------------------------------------------------------

@@ -1,0 +1,107 @@
+"""NS306 (color-managed-data): see the rule's docstring below."""
+
+from __future__ import annotations
+
+import math
+
+from nodescript.diagnostics import Severity
+from nodescript.lint.context import LintContext
+from nodescript.lint.registry import rule
+from nodescript.lint.rules.precision import encoding
+from nodescript.lint.rules.precision.common import (FLOAT_FORMATS, FORMAT_NAMES, Analysis,
+                                                    Problem, check, findings, for_slot, num)
+from nodescript.lint.rules.precision.slots import (bit_depth, own_format, reaches, slot_format,
+                                                   slot_span, view_transform)
+
+
+SOCKET_WORDS = {"VECTOR": "vector", "RGBA": "colour"}
+
+
+@check("NS306")
+def check_color_management(a: Analysis):
+    view = view_transform(a.graph)
+    for flow, slot in a.slots():
+        fmt = slot_format(slot)
+        if fmt.get("file_format") in FLOAT_FORMATS or slot.socket_type not in SOCKET_WORDS:
+            continue                       # float inputs are never colour-managed (measured)
+        own = own_format(slot)
+        save_as_render = (own if own is not None else
+                          slot.node.bindings[slot.version].properties).get("save_as_render", True)
+        bits = bit_depth(fmt)
+        levels = 2 ** bits - 1
+        found = encoding.file_encoding(slot, view, save_as_render, bits)
+        if found is None:
+            continue
+        undo = encoding.undo_chain(flow, slot.link)
+        if undo is not None and encoding.undo_error(found, undo[1], levels) <= 1:
+            continue                       # the graph undoes the sRGB curve: linear codes
+        kind = FORMAT_NAMES.get(fmt.get("file_format", ""), fmt.get("file_format", ""))
+        detail = "; ".join(n for n in _numbers(found, slot.socket_type, levels, undo) if n)
+        socket = SOCKET_WORDS[slot.socket_type]
+        fix = ("set `view_transform = raw`" if save_as_render else
+               "undo the sRGB curve right before it (ConvertColorspace from sRGB to Linear "
+               "Rec.709)")
+        yield Problem("NS306", ("slot", slot.node.name, slot.slot), slot.version,
+                      f"{reaches(slot)} ({bits}-bit {kind}) as a {socket} input "
+                      f"(`{slot.feeder_label}`): {found.what}, so the written values are no "
+                      f"longer linear data" + (f": {detail}" if detail else ""),
+                      slot_span(slot), for_slot(Severity.ERROR, slot),
+                      "write data to OpenEXR (never colour-managed), feed the slot from a float "
+                      f"socket (one channel, never managed), or {fix}")
+
+
+def _numbers(found: encoding.Encoding, socket_type: str, levels: int, undo) -> list[str]:
+    """What the message quantifies: an example value, the largest difference, and how far a
+    would-be undo (a Gamma node) misses."""
+    out = [encoding.example(found, socket_type, levels)]
+    worst = encoding.worst_codes(found, levels)
+    if worst is not None:
+        out.append(f"up to {worst} of {levels} codes off the linear value")
+    if undo is not None:
+        nodes = ", ".join(f"`{n}`" for n in undo[0])
+        error = encoding.undo_error(found, undo[1], levels)
+        if math.isfinite(error):
+            verb = "undoes" if len(undo[0]) == 1 else "undo"
+            out.append(f"{nodes} before it {verb} the curve only to within {num(error)} codes")
+        else:
+            out.append(f"{nodes} before it cannot undo a tone curve")
+    return out
+
+
+@rule("NS306", "color-managed-data", Severity.ERROR,
+      "A view transform or sRGB encoding applied to a data pass (warning on previews).")
+def color_managed_data(ctx: LintContext):
+    """## What it does
+    Finds data passes that reach an integer-format File Output (PNG, TIFF, ...) as a vector or
+    colour input. Measured in 4.2, 4.5 and 5.0 (benchmarks/colour_management_matrix.py, the
+    table in docs/accurate-depth.md): Blender applies the scene's view transform to vector and
+    colour inputs when saving ("save as render", the default; 4.2 keeps it per input, and
+    nodescript sets the node's `save_as_render` on each), and sRGB-encodes them with
+    `save_as_render=false` (except 16-bit files in 4.2, written linear). Only the Raw view
+    transform with save as render on leaves them linear. Float (single-value) inputs are never
+    colour-managed, and OpenEXR never is.
+
+    A graph that undoes the sRGB curve right before the File Output (Convert Colorspace from
+    sRGB to Linear Rec.709 with `save_as_render=false` or the Standard view) writes linear codes
+    again, within one code, and is not reported; a Gamma node only comes close, and the message
+    says by how many codes it misses.
+
+    ## Why is this bad?
+    A view transform is a non-linear tone curve: the written values are no longer the data, and
+    inverting it is lossy. With AgX the ground's normal (0, 0, 1) is written as (20, 86, 209)
+    instead of (0, 0, 255); with the sRGB curve 0.5 becomes 188 instead of 128 (up to 73 of 255
+    codes off).
+
+    ## Example
+    ```
+    rl = RenderLayers()
+    rl.Normal -> FileOutput(path="//n/", format=png, depth=8)
+    ```
+
+    ## Use instead
+    ```
+    rl = RenderLayers()
+    rl.Normal -> FileOutput(path="//n/", format=exr, depth=32)
+    ```
+    """
+    return findings(ctx, "NS306")
