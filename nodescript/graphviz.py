@@ -7,8 +7,10 @@ written; links join sockets. Graphviz does the layout and drawing.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from nodescript import ir
@@ -114,16 +116,33 @@ def render(graph: ir.Graph, out: Path) -> None:
     dot_text = to_dot(graph)
     suffix = out.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
-        out.write_text(dot_text, encoding="utf-8")
+        _write_new(out, dot_text.encode("utf-8"))
         return
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing("Graphviz's `dot` program is not installed (Debian/Ubuntu: "
                               "apt-get install graphviz); write a .dot file instead")
-    tmp = out.with_name(out.name + ".tmp")
-    result = subprocess.run([exe, f"-T{suffix}", "-o", str(tmp)], input=dot_text.encode(),
+    result = subprocess.run([exe, f"-T{suffix}"], input=dot_text.encode(),
                             capture_output=True, check=False)
     if result.returncode != 0:
-        tmp.unlink(missing_ok=True)
         raise GraphvizMissing(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
-    tmp.replace(out)
+    _write_new(out, result.stdout)
+
+
+def _write_new(out: Path, data: bytes) -> None:
+    """Write through a random temporary name beside `out`, then rename: never half a picture."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nodescript.config import Config
 from nodescript.diagnostics import NodescriptError, Span
+from nodescript.files import read_source, write_text_in_place
 from nodescript.lint.engine import SUPPRESSION
 from nodescript.syntax import ast
 
@@ -32,7 +33,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
     """Fix `path` in place; return the number of findings fixed (0 leaves the file untouched)."""
     config = config or Config()
     file = Path(path)
-    original = file.read_text(encoding="utf-8")
+    original = read_source(file)        # SourceError: lint reports the same reason
     source, total = original, 0
     for _ in range(MAX_ROUNDS):
         fixed, count = fix_source(source, str(file), config)
@@ -40,7 +41,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
             break
         source, total = fixed, total + count
     if source != original:
-        _write_atomic(file, source)
+        write_text_in_place(file, source)
     return total
 
 
@@ -166,8 +167,3 @@ def _apply(source: str, module: ast.Module,
         source = source[:start] + text + source[end:]
     return source
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.nodescript-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

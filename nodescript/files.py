@@ -1,0 +1,144 @@
+"""Reading and writing `.nodes` files as if every one were hostile (docs/safety.md).
+
+- `read_source` reads only regular files (a FIFO, a device or /proc file is refused before it can
+  block or never end), at most MAX_SOURCE_BYTES, as UTF-8; every failure is a `SourceError`
+  with one clean reason.
+- `include_problem` keeps `use` inside the project: the included file must be a `.nodes` file
+  under the include root (the folder of the nearest pyproject.toml or .git above the file named
+  on the command line, else that file's folder), after following symlinks.
+- `write_text_in_place` replaces a file's text atomically through an unpredictable temporary
+  name, writing through symlinks to their target, keeping the mode, and in place when the file
+  has other hard links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+SOURCE_SUFFIX = ".nodes"
+ROOT_MARKERS = ("pyproject.toml", ".git")
+
+
+class SourceError(Exception):
+    """A file that cannot be read or written as a `.nodes` source; `reason` is one line."""
+
+    def __init__(self, reason: str, line: int = 1, col: int = 1):
+        super().__init__(reason)
+        self.reason, self.line, self.col = reason, line, col
+
+
+def read_source(path: str | os.PathLike) -> str:
+    """The UTF-8 text of a regular file of at most MAX_SOURCE_BYTES."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except (OSError, ValueError) as exc:
+        raise SourceError(_os_reason(exc)) from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError("not a regular file")
+        data = file.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise SourceError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line, col) from None
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, ValueError):          # a NUL byte in the path
+        return "not a valid path"
+    return exc.strerror or str(exc)
+
+
+def include_root(top_file: str | os.PathLike) -> Path:
+    """The folder `use` may read from: the project of the file named on the command line."""
+    folder = _resolved(Path(top_file)).parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def include_problem(path: Path, root: Path) -> str | None:
+    """Why `use` may not read `path` (None when it may)."""
+    if path.suffix != SOURCE_SUFFIX:
+        return f"only {SOURCE_SUFFIX} files can be included"
+    try:
+        real = _resolved(path)
+    except SourceError as exc:
+        return exc.reason
+    if not real.is_relative_to(root):
+        return f"outside the project folder {root}"
+    return None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:   # symlink loop (RuntimeError before 3.13)
+        reason = "symlink loop" if "loop" in str(exc).lower() else _os_reason(exc)
+        raise SourceError(reason) from None
+
+
+def output_problem(output: str | os.PathLike, inputs=()) -> str | None:
+    """Why a command must not write `output` (None when it may): it is one of the command's
+    inputs, an existing device, FIFO or folder, or its folder does not exist."""
+    out = Path(output)
+    if out.exists():
+        if not out.is_file():
+            return "it exists and is not a regular file"
+        for item in inputs:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(out, item):
+                    return f"it is the input {item}"
+    elif not out.parent.is_dir():
+        return f"the folder {out.parent} does not exist"
+    return None
+
+
+def write_text_in_place(path: str | os.PathLike, text: str) -> None:
+    """Replace the text of the existing file `path`; raises SourceError with the reason."""
+    target = _resolved(Path(path))          # write the symlink's target, keep the symlink
+    data = text.encode("utf-8")
+    try:
+        info = os.stat(target)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError("not a regular file")
+        if info.st_nlink > 1:               # renaming would break the other hard links
+            with open(target, "r+b") as file:
+                file.write(data)
+                file.truncate()
+            return
+        _replace_atomically(target, data, stat.S_IMODE(info.st_mode))
+    except OSError as exc:
+        raise SourceError(f"cannot write: {_os_reason(exc)}") from None
+
+
+def _replace_atomically(target: Path, data: bytes, mode: int) -> None:
+    # mkstemp: a random name opened with O_EXCL, so a planted file or symlink is never written.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".nodescript-tmp",
+                               dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            os.fchmod(file.fileno(), mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise

@@ -1,0 +1,205 @@
+"""Hostile input (issue 14): every input gets one clean error line, no file outside the project
+is read or echoed, and no file the command did not set out to write is changed."""
+
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from nodescript.cli import main
+from nodescript.lint import lint_file, lint_source
+
+SECRET = "root:$6$secret-hash:20228:0:99999:7:::"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def clean(result, code=1):
+    """No traceback, the expected exit status."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert result.exit_code == code, result.output
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder (pyproject.toml) inside tmp_path, with a secret file beside it."""
+    (tmp_path / "secret").write_text(SECRET + "\n")
+    (tmp_path / "secret.nodes").write_text(SECRET + "\n")
+    root = tmp_path / "proj"
+    (root / "sub").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "common.nodes").write_text("rl = RenderLayers()\n")
+    return root
+
+
+# --- includes stay in the project; non-sources are never echoed ------------------------------
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/proc/self/environ", "/dev/zero", "../secret",
+                                    "../../secret.nodes", "/etc/hostname.nodes"])
+def test_use_outside_the_project_is_refused_without_echo(project, target):
+    main_file = project / "sub" / "m.nodes"
+    main_file.write_text(f'use "{target}"\n')
+    result = run("lint", main_file)
+    clean(result)
+    assert "NS002" in result.output and "secret-hash" not in result.output
+    assert "SHELL=" not in result.output and "PATH=" not in result.output
+
+
+def test_use_inside_the_project_still_works(project):
+    main_file = project / "sub" / "m.nodes"
+    main_file.write_text('use "../common.nodes"\nrl.Depth -> Viewer()\n')
+    assert lint_file(str(main_file)).diagnostics == []
+
+
+def test_a_symlink_out_of_the_project_is_refused(project, tmp_path):
+    (project / "sneaky.nodes").symlink_to(tmp_path / "secret.nodes")
+    main_file = project / "m.nodes"
+    main_file.write_text('use "sneaky.nodes"\n')
+    result = run("lint", main_file)
+    clean(result)
+    assert "outside the project" in result.output and "secret-hash" not in result.output
+
+
+def test_symlink_loop_and_nul_byte_in_use(project):
+    (project / "a.nodes").symlink_to(project / "b.nodes")
+    (project / "b.nodes").symlink_to(project / "a.nodes")
+    main_file = project / "m.nodes"
+    main_file.write_text('use "a.nodes"\nuse "x\0y.nodes"\n')
+    messages = [d.message for d in lint_file(str(main_file)).diagnostics]
+    assert any("symlink loop" in m for m in messages), messages
+    assert any("not a valid path" in m for m in messages), messages
+
+
+def test_a_fifo_is_refused_not_waited_for(project):
+    fifo = project / "pipe.nodes"
+    os.mkfifo(fifo)
+    main_file = project / "m.nodes"
+    main_file.write_text('use "pipe.nodes"\n')
+    assert "not a regular file" in lint_file(str(main_file)).diagnostics[0].message
+    result = run("lint", fifo)
+    clean(result)
+    assert "not a regular file" in result.output
+    clean(run("fmt", fifo))
+
+
+def test_a_top_level_file_that_is_not_a_source_is_not_echoed(tmp_path):
+    named = tmp_path / "shadow"
+    named.write_text(SECRET + "\n")
+    result = run("lint", named)
+    clean(result)
+    assert "NS001" in result.output and "secret-hash" not in result.output
+
+
+# --- literals that broke later stages -------------------------------------------------------
+
+@pytest.mark.parametrize("literal", ["1" + "0" * 400, "9" * 5000, "1e999", "-1e400", "2" * 309])
+def test_huge_numbers_are_one_syntax_error(literal):
+    result = lint_source(f"rl = RenderLayers()\nm = Math(Value={literal})\nrl -> m\n", "x.nodes")
+    assert [d.code for d in result.diagnostics] == ["NS001"]
+    assert "too large" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ("(", ")")])
+def test_deep_nesting_is_one_syntax_error(write_nodes, opener, closer):
+    path = write_nodes("deep.nodes", f"m = Math(Value={opener * 1000}1{closer * 1000})\n")
+    for command in ("lint", "fmt"):
+        result = run(command, path)
+        clean(result)
+        assert "NS001" in result.output
+
+
+def test_group_input_and_output_of_one_name(write_nodes):
+    path = write_nodes("g.nodes", """
+        group G(a: float) -> (a: float) {
+            a -> a
+        }
+        rl = RenderLayers()
+        rl.Depth -> G() -> Composite()
+    """)
+    for command in (("lint",), ("graph", "-o", path.with_suffix(".dot"))):
+        result = run(*command[:1], path, *command[1:])
+        clean(result)
+        assert "NS105" in result.output
+
+
+def test_invalid_utf8_in_fmt_and_fix(tmp_path):
+    path = tmp_path / "bad.nodes"
+    path.write_bytes(b"rl = RenderLayers()\nx = Blur(size=\xff)\n")
+    for command in (("fmt",), ("lint", "--fix")):
+        result = run(*command, path)
+        clean(result)
+        assert "bad.nodes:2:15" in result.output and "not UTF-8" in result.output
+    assert path.read_bytes() == b"rl = RenderLayers()\nx = Blur(size=\xff)\n"
+
+
+# --- writing only what the command set out to write ----------------------------------------
+
+UGLY = "rl=RenderLayers()\n"
+
+
+def test_fmt_writes_through_a_symlink_and_keeps_it(tmp_path):
+    real = tmp_path / "real.nodes"
+    real.write_text(UGLY)
+    link = tmp_path / "link.nodes"
+    link.symlink_to(real)
+    clean(run("fmt", link), 0)
+    assert link.is_symlink() and real.read_text() == "rl = RenderLayers()\n"
+
+
+def test_fmt_ignores_a_planted_temp_symlink(tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    path = tmp_path / "x.nodes"
+    path.write_text(UGLY)
+    (tmp_path / ".x.nodes.nodescript-tmp").symlink_to(victim)
+    clean(run("fmt", path), 0)
+    assert victim.read_text() == "precious\n"
+    assert path.read_text() == "rl = RenderLayers()\n"
+
+
+def test_fmt_keeps_mode_and_hard_links(tmp_path):
+    path = tmp_path / "x.nodes"
+    path.write_text(UGLY)
+    path.chmod(0o640)
+    twin = tmp_path / "twin.nodes"
+    os.link(path, twin)
+    clean(run("fmt", path), 0)
+    assert twin.read_text() == "rl = RenderLayers()\n"          # still one file
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes everything")
+def test_fmt_unreadable_file_and_read_only_folder(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "x.nodes"
+    path.write_text(UGLY)
+    folder.chmod(0o555)
+    try:
+        result = run("fmt", path)
+        clean(result)
+        assert "cannot write" in result.output
+    finally:
+        folder.chmod(0o755)
+    path.chmod(0)
+    result = run("fmt", path)
+    clean(result)
+    assert "Permission denied" in result.output
+
+
+def test_graph_output_refusals(write_nodes, tmp_path):
+    path = write_nodes("g.nodes", "rl = RenderLayers()\nrl -> Viewer()\n")
+    result = run("graph", path, "-o", tmp_path / "missing" / "g.dot")
+    clean(result, 2)
+    assert "does not exist" in result.output
+    dot = tmp_path / "g.dot"
+    dot.write_text("rl = RenderLayers()\n")
+    result = run("graph", dot, "-o", dot)
+    clean(result, 2)
+    assert dot.read_text() == "rl = RenderLayers()\n"
+    clean(run("graph", path, "-o", dot), 0)
+    assert dot.read_text().startswith("digraph")
