@@ -67,6 +67,19 @@ def main() -> None:
     """
 
 
+def run() -> None:
+    """The console entry point (`nodescript`, `python -m nodescript`): `main`, then an exit that
+    skips bpy's teardown when a command loaded it (nodescript.process)."""
+    from nodescript.process import exit_code, leave
+
+    try:
+        main()
+        code = EXIT_OK
+    except SystemExit as done:
+        code = exit_code(done.code)
+    leave(code)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
@@ -159,7 +172,7 @@ def fmt(paths, check, diff):
     import difflib
 
     from nodescript.diagnostics import NodescriptError, attach_source
-    from nodescript.files import SourceError, read_source, write_text_in_place
+    from nodescript.files import SourceError, read_source, write_text
     from nodescript.fmt import format_source
 
     changed, failed = [], False
@@ -187,7 +200,7 @@ def fmt(paths, check, diff):
             click.echo(f"would reformat {file}")
         else:
             try:
-                write_text_in_place(file, formatted)
+                write_text(file, formatted)
             except SourceError as exc:
                 click.echo(f"{file}:1:1: error[NS002]: {exc.reason}", err=True)
                 failed = True
@@ -205,7 +218,7 @@ def fmt(paths, check, diff):
               help="Picture to write: .svg, .png (need Graphviz) or .dot.")
 def graph(file, output):
     """Draw a `.nodes` graph as SVG, PNG or Graphviz DOT."""
-    from nodescript.files import output_problem
+    from nodescript.files import SourceError, output_problem
     from nodescript.graphviz import GraphvizMissing, render
     from nodescript.resolve import load_graph
 
@@ -224,8 +237,8 @@ def graph(file, output):
         render(loaded.graph, out)
     except GraphvizMissing as exc:
         raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    except SourceError as exc:
+        raise click.ClickException(f"{out}: {exc.reason}") from None
     click.echo(f"wrote {out}")
 
 

@@ -6,7 +6,7 @@
 - `include_problem` keeps `use` inside the project: the included file must be a `.nodes` file
   under the include root (the folder of the nearest pyproject.toml or .git above the file named
   on the command line, else that file's folder), after following symlinks.
-- `write_text_in_place` replaces a file's text atomically through an unpredictable temporary
+- `write_text` writes a file's text atomically through an unpredictable temporary
   name, writing through symlinks to their target, keeping the mode, and in place when the file
   has other hard links.
 """
@@ -111,12 +111,19 @@ def output_problem(output: str | os.PathLike, inputs=()) -> str | None:
     return None
 
 
-def write_text_in_place(path: str | os.PathLike, text: str) -> None:
-    """Replace the text of the existing file `path`; raises SourceError with the reason."""
+def write_text(path: str | os.PathLike, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write `path` (new or existing) atomically; raises SourceError with the reason."""
     target = _resolved(Path(path))          # write the symlink's target, keep the symlink
-    data = text.encode("utf-8")
     try:
-        info = os.stat(target)
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            _replace_atomically(target, data, 0o666 & ~_umask())
+            return
         if not stat.S_ISREG(info.st_mode):
             raise SourceError("not a regular file")
         if info.st_nlink > 1:               # renaming would break the other hard links
@@ -127,6 +134,12 @@ def write_text_in_place(path: str | os.PathLike, text: str) -> None:
         _replace_atomically(target, data, stat.S_IMODE(info.st_mode))
     except OSError as exc:
         raise SourceError(f"cannot write: {_os_reason(exc)}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _replace_atomically(target: Path, data: bytes, mode: int) -> None:

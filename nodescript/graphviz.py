@@ -7,13 +7,12 @@ written; links join sockets. Graphviz does the layout and drawing.
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from nodescript import ir
+from nodescript.files import write_bytes, write_text
 from nodescript.resolve.file_output import FILE_OUTPUT, format_label
 
 # Header colours by role, close to Blender's node editor.
@@ -116,7 +115,7 @@ def render(graph: ir.Graph, out: Path) -> None:
     dot_text = to_dot(graph)
     suffix = out.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
-        _write_new(out, dot_text.encode("utf-8"))
+        write_text(out, dot_text)
         return
     exe = shutil.which("dot")
     if exe is None:
@@ -126,23 +125,4 @@ def render(graph: ir.Graph, out: Path) -> None:
                             capture_output=True, check=False)
     if result.returncode != 0:
         raise GraphvizMissing(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
-    _write_new(out, result.stdout)
-
-
-def _write_new(out: Path, data: bytes) -> None:
-    """Write through a random temporary name beside `out`, then rename: never half a picture."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_bytes(out, result.stdout)

@@ -104,18 +104,24 @@ def export_file(blend_path, scene_name: str | None = None) -> str:
 
 def export_file_with_names(blend_path, scene_name: str | None = None) -> ExportedScene:
     """export_file, with the Blender names of what each line of the text stands for."""
+    from nodescript.process import c_stdout_silenced
+
+    # Blender's own printing ("Read blend", RNA warnings while properties are read) would land
+    # in the printed text or in `lint --format json`: none of it reaches stdout.
+    with c_stdout_silenced():
+        return _export_quietly(blend_path, scene_name)
+
+
+def _export_quietly(blend_path, scene_name: str | None) -> ExportedScene:
     try:
         import bpy
     except ImportError:
         raise ExportError("exporting needs Blender's Python module: pip install "
                           "'nodescript[blender]' and bpy==4.2.23, 4.5.15 or 5.0.1") from None
-    from nodescript.blender.executor import quiet
     from nodescript.blender.safe_io import open_blend
 
-    # Opening an older file upgrades it in memory only: export never saves. Blender's "Read
-    # blend" line would land in the printed text (or in `lint --format json`).
-    with quiet():
-        open_blend(blend_path, allow_upgrade=True)
+    # Opening an older file upgrades it in memory only: export never saves.
+    open_blend(blend_path, allow_upgrade=True)
     scene = _pick_scene(bpy, scene_name, str(blend_path))
     return export_scene_with_names(scene, version=running_version())
 
@@ -183,6 +189,11 @@ def export_command(blend, scene_name, output):
     """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
     from nodescript.blender.blendfile import BlendError
 
+    from nodescript.files import SourceError, output_problem, write_text
+
+    problem = output and (output_problem(output, [blend]) or _blend_file_problem(output))
+    if problem:
+        raise click.UsageError(f"will not write {output}: {problem}")
     try:
         text = export_file(blend, scene_name)
     except (ExportError, BlendError) as exc:
@@ -191,10 +202,22 @@ def export_command(blend, scene_name, output):
         click.echo(text, nl=False)
         return
     try:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as exc:
-        raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
+        write_text(output, text)
+    except SourceError as exc:
+        raise click.ClickException(f"{output}: {exc.reason}") from None
+
+
+_BLEND_MAGIC = (b"BLENDER", b"\x28\xb5\x2f\xfd", b"\x1f\x8b")    # plain, zstd, gzip
+
+
+def _blend_file_problem(output: str) -> str | None:
+    """An existing .blend is never replaced by text (`export S.blend -o S.blend` lost scenes)."""
+    try:
+        with open(output, "rb") as file:
+            is_blend = file.read(7).startswith(_BLEND_MAGIC) or output.endswith(".blend")
+    except OSError:
+        return None
+    return "it is a .blend file" if is_blend else None
 
 
 # --- the scene ------------------------------------------------------------------------------

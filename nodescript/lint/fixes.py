@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nodescript.config import Config
 from nodescript.diagnostics import NodescriptError, Span
-from nodescript.files import read_source, write_text_in_place
+from nodescript.files import read_source, write_text
 from nodescript.lint.engine import SUPPRESSION
 from nodescript.syntax import ast
 
@@ -41,7 +41,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
             break
         source, total = fixed, total + count
     if source != original:
-        write_text_in_place(file, source)
+        write_text(file, source)
     return total
 
 
