@@ -128,6 +128,12 @@ def did_you_mean(word: str, choices, n: int = 1) -> str | None:
     return "did you mean " + " or ".join(f"`{by_folded[c]}`" for c in close) + "?"
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines as the parser counts them: only `\n` ends a line (str.splitlines also splits
+    at form feeds, U+0085, U+2028 and others, which a comment or string may hold)."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
 def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diagnostic]:
     """Copy each diagnostic with its source line filled in from `sources` (path -> text)."""
     out = []
@@ -135,7 +141,7 @@ def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diag
         text = sources.get(d.span.file)
         line = None
         if text is not None:
-            rows = text.splitlines()
+            rows = source_lines(text)
             if 1 <= d.span.line <= len(rows):
                 line = rows[d.span.line - 1]
         out.append(Diagnostic(d.code, d.severity, d.message, d.span, d.help, line))

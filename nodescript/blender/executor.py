@@ -529,16 +529,21 @@ def redirect_outputs(scene, out_dir: str) -> None:
         folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")), "")
         if hasattr(node, "directory"):
             node.directory = folder
-            node.file_name = safe_component(node.file_name) if node.file_name else ""
+            node.file_name = _safe_name(node.file_name)
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
-            node.base_path = folder + safe_component(os.path.basename(node.base_path) or "")
+            node.base_path = folder + _safe_name(os.path.basename(node.base_path))
         else:
             node.base_path = folder
             for slot in node.file_slots:
-                slot.path = safe_relative(slot.path) or "_"
+                slot.path = safe_relative(slot.path)
     render = scene.render
     name = os.path.basename(render.filepath)
-    render.filepath = os.path.join(out_dir, "render", safe_component(name) if name else "")
+    render.filepath = os.path.join(out_dir, "render", _safe_name(name))
+
+
+def _safe_name(name: str) -> str:
+    """A file-name prefix made safe; empty stays empty (Blender writes just the frame)."""
+    return safe_component(name) if name else ""
 
 
 def file_outputs(scene, make) -> list:

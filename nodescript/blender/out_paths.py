@@ -2,7 +2,7 @@
 
 Under `--out` every name that comes from the .blend (node and group names, 5.0 `file_name`,
 4.x slot paths, the render result's name) is made safe, so every file lands under the folder:
-characters other than letters, digits, `_`, `-`, `.`, space, `#` and `{}` become `_`, a name
+characters other than letters (any script), digits, `_`, `-`, `.`, space, `#` and `{}` become `_`, a name
 that is empty or starts with `.` gets a leading `_`, and a slot path keeps its sub-folders
 with each one made safe the same way (`../../x` -> `_../_../x`, `//dir/` -> `dir/`).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 
-_UNSAFE = re.compile(r"[^\w\-. #{}]", re.ASCII)
+_UNSAFE = re.compile(r"[^\w\-. #{}]")
 
 # What Blender takes as the extension already there (it adds none then): per file format.
 EXTENSIONS = {"OPEN_EXR": (".exr",), "OPEN_EXR_MULTILAYER": (".exr",), "PNG": (".png",),

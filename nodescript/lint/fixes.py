@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nodescript.config import Config
-from nodescript.diagnostics import NodescriptError, Span
+from nodescript.diagnostics import NodescriptError, Span, source_lines
 from nodescript.files import read_source, write_text
 from nodescript.lint.engine import SUPPRESSION
 from nodescript.syntax import ast
@@ -56,7 +56,7 @@ def fix_source(source: str, path: str, config: Config | None = None) -> tuple[st
     if loaded.graph is None or any(d.is_error for d in loaded.diagnostics):
         return source, 0
     analysis = precision.analysis(loaded.graph)
-    lines = source.splitlines()
+    lines = source_lines(source)
     edits_by_node: dict[Span, dict[str, str | None]] = {}
     fixed: set[tuple] = set()
     for code in precision.FIXABLE:
@@ -116,8 +116,8 @@ def _calls(statements) -> list[ast.NodeCall | ast.Endpoint]:
 
 def _offsets(source: str) -> list[int]:
     starts, pos = [0], 0
-    for line in source.splitlines(keepends=True):
-        pos += len(line)
+    for line in source.split("\n"):          # the parser's lines: only \n ends one
+        pos += len(line) + 1
         starts.append(pos)
     return starts
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span
+from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span, source_lines
 from nodescript.syntax import ast
 from nodescript.syntax.lexer import FastPathUnsure, literal_terminals, parse_fast
 
@@ -78,7 +78,7 @@ def _parse_module(source: str, path: str) -> ast.Module:
 def scan_comments(source: str, path: str) -> list[ast.Comment]:
     """`#` comments, which the grammar ignores; `fmt` puts them back. Strings never span lines."""
     found = []
-    for lineno, line in enumerate(source.splitlines(), start=1):
+    for lineno, line in enumerate(source_lines(source), start=1):
         in_string = escaped = False
         for col, ch in enumerate(line, start=1):
             if in_string:

@@ -203,3 +203,60 @@ def test_graph_output_refusals(write_nodes, tmp_path):
     assert dot.read_text() == "rl = RenderLayers()\n"
     clean(run("graph", path, "-o", dot), 0)
     assert dot.read_text().startswith("digraph")
+
+
+# --- fmt: only `\n` ends a line; ignore comments stay where lint reads them ----------------
+
+@pytest.mark.parametrize("sep", ["\f", "\v", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_odd_line_separators_in_comments_and_strings(sep):
+    from nodescript.fmt import format_source
+
+    source = (f"rl = RenderLayers()  # a{sep}b\nv = Viewer()  # second\nrl -> v\n"
+              f'f = FileOutput(path="//q{sep}z/")\n')
+    assert format_source(source) == source                  # nothing moved, nothing grew
+    result = lint_source(f"rl = RenderLayers()  # a{sep}b\nrl.Nope -> Viewer()\n", "x.nodes")
+    assert [(d.span.line, d.source_line) for d in result.diagnostics] == [
+        (2, "rl.Nope -> Viewer()")]
+
+
+@pytest.mark.parametrize("source", [
+    'rl = RenderLayers()\nout = FileOutput(  # nodescript: ignore[NS301]\n    path="//d/",\n'
+    '    format=png,\n)\nrl.Depth -> out.depth\n',
+    'rl = RenderLayers()\nout = FileOutput(\n    path="//d/",  # nodescript: ignore[NS301]\n'
+    '    format=png,  # nodescript: ignore[NS204]\n)\nrl.Depth -> out.depth\n',
+])
+def test_fmt_keeps_an_ignore_comment_on_the_statement(source):
+    from nodescript.fmt import format_source
+
+    formatted = format_source(source)
+    assert "NS301" not in [d.code for d in lint_source(formatted, "x.nodes").diagnostics]
+    assert format_source(formatted) == formatted
+    kept = [line for line in source.splitlines() if "#" in line]
+    assert all(line[line.index("#"):] in formatted or "NS204" in line for line in kept)
+
+
+# --- decompression bombs -----------------------------------------------------------------------
+
+def _png(width: int, height: int, depth: int, color_type: int, idat: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("depth, color_type", [(16, 2), (8, 0), (16, 0)])
+def test_a_png_declaring_gigapixels_is_refused_before_decoding(tmp_path, depth, color_type):
+    pytest.importorskip("numpy")
+    pytest.importorskip("PIL")
+    import zlib
+
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png(60000, 60000, depth, color_type, zlib.compress(b"\0" * 100000)))
+    result = run("inspect", path)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "60000x60000" in result.output and "limit" in result.output
