@@ -172,7 +172,7 @@ def fmt(paths, check, diff):
     import difflib
 
     from nodescript.diagnostics import NodescriptError, attach_source
-    from nodescript.files import SourceError, read_source, write_text
+    from nodescript.files import SOURCE_SUFFIX, SourceError, read_source, write_text
     from nodescript.fmt import format_source
 
     changed, failed = [], False
@@ -186,7 +186,8 @@ def fmt(paths, check, diff):
             failed = True
             continue
         except NodescriptError as err:
-            for d in attach_source(err.diagnostics, {str(file): source}):
+            shown = {str(file): source} if file.suffix == SOURCE_SUFFIX else {}   # no other file's lines
+            for d in attach_source(err.diagnostics, shown):
                 click.echo(d.render(), err=True)
             failed = True
             continue

@@ -94,10 +94,10 @@ class Diagnostic:
 
     def render(self) -> str:
         """`file:line:col: error[NS101]: message`, the source line, a caret, and any help."""
-        head = f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}"
+        head = shown(f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}")
         lines = [head]
         if self.source_line is not None:
-            text = self.source_line.rstrip("\n")
+            text = shown(self.source_line.rstrip("\n"))
             width = 1
             if self.span.end_line == self.span.line:
                 width = max(1, self.span.end_col - self.span.col)
@@ -105,8 +105,17 @@ class Diagnostic:
             lines.append(f"  {text}")
             lines.append("  " + " " * (self.span.col - 1) + "^" * width)
         if self.help:
-            lines.append(f"  help: {self.help}")
+            lines.append(shown(f"  help: {self.help}"))
         return "\n".join(lines)
+
+
+# Control characters (terminal escapes, carriage returns) and line separators from a file never
+# reach the terminal: each becomes U+FFFD, one character wide, so carets stay in place.
+_UNSHOWN = {c: "\ufffd" for c in [*range(0, 9), *range(10, 32), *range(0x7F, 0xA0), 0x2028, 0x2029]}
+
+
+def shown(text: str) -> str:
+    return text.translate(_UNSHOWN)
 
 
 class NodescriptError(Exception):

@@ -260,3 +260,11 @@ def test_a_png_declaring_gigapixels_is_refused_before_decoding(tmp_path, depth, 
     result = run("inspect", path)
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "60000x60000" in result.output and "limit" in result.output
+
+
+def test_terminal_escapes_in_a_file_are_not_printed(write_nodes):
+    path = write_nodes("esc.nodes", 'rl = RenderLayers()\nrl -> Viewer(\x1b[2J="x\r")\n')
+    result = run("lint", path)
+    clean(result)
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "\ufffd[2J" in result.output
