@@ -75,6 +75,8 @@ def sniff(path: str) -> str:
         raise InspectError("no such file")
     if os.path.isdir(path):
         raise InspectError("is a folder, not an image file")
+    if not os.path.isfile(path):                # a FIFO or device would block or never end
+        raise InspectError("not a regular file")
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)

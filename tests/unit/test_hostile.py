@@ -268,3 +268,21 @@ def test_terminal_escapes_in_a_file_are_not_printed(write_nodes):
     clean(result)
     assert "\x1b" not in result.output and "\r" not in result.output
     assert "\ufffd[2J" in result.output
+
+
+def test_fifos_as_images_and_blend_files_are_refused(tmp_path):
+    from nodescript.blender.blendfile import BlendError, read_blend_header
+
+    fifo = tmp_path / "pipe.blend"
+    os.mkfifo(fifo)
+    with pytest.raises(BlendError, match="not a regular file"):
+        read_blend_header(fifo)
+    result = run("inspect", fifo)
+    assert result.exit_code != 0 and "not a regular file" in result.output
+
+
+def test_a_value_under_a_lower_bound_only(write_nodes):
+    path = write_nodes("px.nodes", 'target "5.0"\nrl = RenderLayers()\n'
+                                   "rl -> Pixelate(Size=-3) -> Composite()\n")
+    assert [d.message for d in lint_file(str(path)).diagnostics] == [
+        "Pixelate input `Size` must be at least 1, not -3"]
