@@ -172,13 +172,13 @@ def fmt(paths, check, diff):
     import difflib
 
     from nodescript.diagnostics import NodescriptError, attach_source
-    from nodescript.files import SOURCE_SUFFIX, SourceError, read_source, write_text
+    from nodescript.files import SOURCE_SUFFIX, SourceError, read_named_source, write_text
     from nodescript.fmt import format_source
 
     changed, failed = [], False
     for file in expand_paths(paths):
         try:
-            source = read_source(file)
+            source = read_named_source(file)
             formatted = format_source(source, str(file))
         except SourceError as exc:
             click.echo(f"{file}:{exc.line}:{exc.col}: error[NS002]: cannot read: {exc.reason}",

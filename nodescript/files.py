@@ -1,6 +1,7 @@
 """Reading and writing `.nodes` files as if every one were hostile (docs/safety.md).
 
-- `read_source` reads only regular files (a FIFO, a device or /proc file is refused before it can
+- `read_source` (and `read_named_source`, which also refuses a symlink out of the project)
+  reads only regular files (a FIFO, a device or /proc file is refused before it can
   block or never end), at most MAX_SOURCE_BYTES, as UTF-8; every failure is a `SourceError`
   with one clean reason.
 - `include_problem` keeps `use` inside the project: the included file must be a `.nodes` file
@@ -49,6 +50,20 @@ def read_source(path: str | os.PathLike) -> str:
     return decode(data)
 
 
+def read_named_source(path: str | os.PathLike) -> str:
+    """read_source for a file named on the command line (or found in a folder given there).
+    Reached through a symlink, it must be a .nodes file inside the project the link is in: a
+    pull request's `x.nodes -> /etc/shadow` is neither printed (syntax errors quote tokens) nor,
+    by fmt, written through."""
+    named = Path(os.path.abspath(path))
+    real = _resolved(named)
+    if real != named and _resolved(named.parent) / named.name != real:     # a symlinked file
+        problem = include_problem(named, _project_of(_resolved(named.parent)))
+        if problem is not None:
+            raise SourceError(f"a symlink to a file that is not a source here ({problem})")
+    return read_source(path)
+
+
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -67,7 +82,10 @@ def _os_reason(exc: BaseException) -> str:
 
 def include_root(top_file: str | os.PathLike) -> Path:
     """The folder `use` may read from: the project of the file named on the command line."""
-    folder = _resolved(Path(top_file)).parent
+    return _project_of(_resolved(Path(top_file)).parent)
+
+
+def _project_of(folder: Path) -> Path:
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
@@ -82,6 +100,8 @@ def include_problem(path: Path, root: Path) -> str | None:
         real = _resolved(path)
     except SourceError as exc:
         return exc.reason
+    if real.suffix != SOURCE_SUFFIX:            # a link to the project's .env, say
+        return f"a link to {real.name}, which is not a {SOURCE_SUFFIX} file"
     if not real.is_relative_to(root):
         return f"outside the project folder {root}"
     return None

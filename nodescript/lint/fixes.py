@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nodescript.config import Config
 from nodescript.diagnostics import NodescriptError, Span, source_lines
-from nodescript.files import read_source, write_text
+from nodescript.files import read_named_source, write_text
 from nodescript.lint.engine import SUPPRESSION
 from nodescript.syntax import ast
 
@@ -33,7 +33,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
     """Fix `path` in place; return the number of findings fixed (0 leaves the file untouched)."""
     config = config or Config()
     file = Path(path)
-    original = read_source(file)        # SourceError: lint reports the same reason
+    original = read_named_source(file)        # SourceError: lint reports the same reason
     source, total = original, 0
     for _ in range(MAX_ROUNDS):
         fixed, count = fix_source(source, str(file), config)

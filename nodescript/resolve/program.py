@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span
-from nodescript.files import SOURCE_SUFFIX, SourceError, include_problem, include_root, read_source
+from nodescript.files import (SOURCE_SUFFIX, SourceError, include_problem, include_root,
+                              read_named_source, read_source)
 from nodescript.resolve import codes
 from nodescript.syntax import ast
 from nodescript.syntax.parser import parse
@@ -71,7 +72,7 @@ def _include(program: Program, path: Path, source: str | None, walk: _Walk,
     in_memory = source is not None
     if source is None:
         try:
-            source = read_source(path)
+            source = read_source(path) if span is not None else read_named_source(path)
         except SourceError as exc:
             program.diagnostics.append(_unreadable(path, exc, span))
             return

@@ -64,6 +64,17 @@ def test_a_symlink_out_of_the_project_is_refused(project, tmp_path):
     assert "outside the project" in result.output and "secret-hash" not in result.output
 
 
+def test_a_symlink_to_a_non_source_inside_the_project_is_refused(project):
+    (project / ".env").write_text("TOKEN=ghp_secret\n")
+    (project / "env.nodes").symlink_to(project / ".env")
+    main_file = project / "m.nodes"
+    main_file.write_text('use "env.nodes"\n')
+    for args in (("lint", main_file), ("lint", project / "env.nodes")):
+        result = run(*args)
+        clean(result)
+        assert "ghp_secret" not in result.output and "TOKEN" not in result.output
+
+
 def test_symlink_loop_and_nul_byte_in_use(project):
     (project / "a.nodes").symlink_to(project / "b.nodes")
     (project / "b.nodes").symlink_to(project / "a.nodes")
@@ -286,3 +297,18 @@ def test_a_value_under_a_lower_bound_only(write_nodes):
                                    "rl -> Pixelate(Size=-3) -> Composite()\n")
     assert [d.message for d in lint_file(str(path)).diagnostics] == [
         "Pixelate input `Size` must be at least 1, not -3"]
+
+
+def test_a_named_symlink_out_of_the_project_is_neither_shown_nor_written(project, tmp_path):
+    evil = project / "evil.nodes"
+    evil.symlink_to(tmp_path / "secret")
+    for command in (("lint",), ("fmt",), ("lint", "--fix")):
+        result = run(*command, evil)
+        clean(result)
+        assert "secret-hash" not in result.output and "root:" not in result.output
+        assert "symlink" in result.output
+    outside = tmp_path / "other.nodes"
+    outside.write_text(UGLY)
+    (project / "link.nodes").symlink_to(outside)
+    clean(run("fmt", project / "link.nodes"))
+    assert outside.read_text() == UGLY
