@@ -114,6 +114,10 @@ def test_apply_refuses_the_graph_and_devices_as_output(make_scene, cli, graph, t
     ran = cli("apply", scene_file, graph_file, "-o", graph_file)
     assert ran.code == 2 and "is the input" in ran.err
     assert graph_file.read_text() == text
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me\n")
+    ran = cli("apply", scene_file, graph_file, "-o", notes)
+    assert ran.code == 2 and "not a .blend file" in ran.err and notes.read_text() == "keep me\n"
     device = tmp_path / "null"
     os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 3))     # a /dev/null of our own
     ran = cli("apply", scene_file, graph_file, "-o", device)
