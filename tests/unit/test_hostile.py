@@ -312,3 +312,14 @@ def test_a_named_symlink_out_of_the_project_is_neither_shown_nor_written(project
     (project / "link.nodes").symlink_to(outside)
     clean(run("fmt", project / "link.nodes"))
     assert outside.read_text() == UGLY
+
+
+def test_write_errors_are_one_reason(tmp_path):
+    from nodescript.files import SourceError, write_text
+
+    with pytest.raises(SourceError, match="cannot write: No such file or directory"):
+        write_text(tmp_path / "missing" / "x.nodes", "x\n")
+    os.mkfifo(tmp_path / "pipe.nodes")
+    with pytest.raises(SourceError, match="not a regular file"):
+        write_text(tmp_path / "pipe.nodes", "x\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.nodes"]      # no temp left
