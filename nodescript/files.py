@@ -5,8 +5,8 @@
   block or never end), at most MAX_SOURCE_BYTES, as UTF-8; every failure is a `SourceError`
   with one clean reason.
 - `include_problem` keeps `use` inside the project: the included file must be a `.nodes` file
-  under the include root (the folder of the nearest pyproject.toml or .git above the file named
-  on the command line, else that file's folder), after following symlinks.
+  under the include root (the repository the file named on the command line is in, else the
+  folder of the nearest pyproject.toml above it, else its own folder), after following symlinks.
 - `write_text` writes a file's text atomically through an unpredictable temporary
   name, writing through symlinks to their target, keeping the mode, and in place when the file
   has other hard links.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 SOURCE_SUFFIX = ".nodes"
-ROOT_MARKERS = ("pyproject.toml", ".git")
+ROOT_MARKERS = (".git", "pyproject.toml")      # in this order of preference
 
 
 class SourceError(Exception):
@@ -86,9 +86,12 @@ def include_root(top_file: str | os.PathLike) -> Path:
 
 
 def _project_of(folder: Path) -> Path:
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
+    """The repository (nearest `.git` above), else the nearest `pyproject.toml`'s folder, else
+    `folder`: a monorepo's sub-projects may share .nodes files anywhere in the repository."""
+    for marker in ROOT_MARKERS:
+        for candidate in (folder, *folder.parents):
+            if (candidate / marker).exists():
+                return candidate
     return folder
 
 

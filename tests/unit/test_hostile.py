@@ -323,3 +323,14 @@ def test_write_errors_are_one_reason(tmp_path):
     with pytest.raises(SourceError, match="not a regular file"):
         write_text(tmp_path / "pipe.nodes", "x\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.nodes"]      # no temp left
+
+
+def test_a_monorepo_sub_project_may_include_from_the_repository(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "common.nodes").write_text("rl = RenderLayers()\n")
+    sub = tmp_path / "shots" / "a"
+    sub.mkdir(parents=True)
+    (sub / "pyproject.toml").write_text("")
+    main_file = sub / "m.nodes"
+    main_file.write_text('use "../../common.nodes"\nrl.Depth -> Viewer()\n')
+    assert lint_file(str(main_file)).diagnostics == []
