@@ -1,7 +1,7 @@
 """Reading and writing `.nodes` files as if every one were hostile (docs/safety.md).
 
 - `read_source` (and `read_named_source`, which also refuses a symlink out of the project)
-  reads only regular files (a FIFO, a device or /proc file is refused before it can
+  reads only regular files (a FIFO or a device such as /dev/zero is refused before it can
   block or never end), at most MAX_SOURCE_BYTES, as UTF-8; every failure is a `SourceError`
   with one clean reason.
 - `include_problem` keeps `use` inside the project: the included file must be a `.nodes` file
