@@ -102,11 +102,27 @@ class Diagnostic:
             if self.span.end_line == self.span.line:
                 width = max(1, self.span.end_col - self.span.col)
             width = min(width, max(1, len(text) - self.span.col + 1))
+            text, col, width = _window(text, self.span.col, width)
             lines.append(f"  {text}")
-            lines.append("  " + " " * (self.span.col - 1) + "^" * width)
+            lines.append("  " + " " * (col - 1) + "^" * width)
         if self.help:
             lines.append(shown(f"  help: {self.help}"))
         return "\n".join(lines)
+
+
+SHOWN_WIDTH = 160      # longer source lines are cut around the caret
+
+
+def _window(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """(the part of a long line around the span, its column there, the caret width)."""
+    if len(text) <= SHOWN_WIDTH:
+        return text, col, width
+    start = max(0, min(col - 1 - SHOWN_WIDTH // 4, len(text) - SHOWN_WIDTH))
+    part = text[start:start + SHOWN_WIDTH]
+    left = "..." if start > 0 else ""
+    right = "..." if start + SHOWN_WIDTH < len(text) else ""
+    col = col - start + len(left)
+    return left + part + right, col, max(1, min(width, SHOWN_WIDTH - (col - len(left)) + 1))
 
 
 # Control characters (terminal escapes, carriage returns) and line separators from a file never

@@ -334,3 +334,13 @@ def test_a_monorepo_sub_project_may_include_from_the_repository(tmp_path):
     main_file = sub / "m.nodes"
     main_file.write_text('use "../../common.nodes"\nrl.Depth -> Viewer()\n')
     assert lint_file(str(main_file)).diagnostics == []
+
+
+def test_a_long_line_is_shown_cut_around_the_caret(write_nodes):
+    path = write_nodes("long.nodes", "rl = RenderLayers()\n" + "x" * 20000 + " = Math(Value=@)\n")
+    result = run("lint", path)
+    clean(result)
+    assert len(result.output) < 1000
+    shown, caret = result.output.splitlines()[1:3]
+    assert shown.endswith("= Math(Value=@)") and shown.startswith("  ...")
+    assert shown[caret.index("^")] == "@"
