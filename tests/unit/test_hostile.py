@@ -344,3 +344,28 @@ def test_a_long_line_is_shown_cut_around_the_caret(write_nodes):
     shown, caret = result.output.splitlines()[1:3]
     assert shown.endswith("= Math(Value=@)") and shown.startswith("  ...")
     assert shown[caret.index("^")] == "@"
+
+
+def test_a_signal_while_saving_becomes_an_exception_and_handlers_come_back():
+    import signal
+
+    from nodescript.blender import safe_io
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(safe_io._Interrupted):
+        with safe_io._signals_as_exceptions():
+            os.kill(os.getpid(), signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_writers_lock_removes_stale_saving_files_only(tmp_path):
+    from nodescript.blender.safe_io import writers_locked
+
+    target = tmp_path / "s.blend"
+    target.write_bytes(b"BLENDER")
+    stale = [tmp_path / ".s.blend.x1.saving.blend", tmp_path / ".s.blend.x2.saving.blend@"]
+    kept = [tmp_path / ".t.blend.x3.saving.blend", tmp_path / "s.blend1"]
+    for path in stale + kept:
+        path.write_bytes(b"")
+    with writers_locked([target]):
+        assert not any(p.exists() for p in stale) and all(p.exists() for p in kept)
