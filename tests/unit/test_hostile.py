@@ -369,3 +369,17 @@ def test_writers_lock_removes_stale_saving_files_only(tmp_path):
         path.write_bytes(b"")
     with writers_locked([target]):
         assert not any(p.exists() for p in stale) and all(p.exists() for p in kept)
+
+
+def test_a_npy_reference_declaring_gigabytes_is_refused(tmp_path):
+    np = pytest.importorskip("numpy")
+    from nodescript.inspect.image import InspectError
+    from nodescript.inspect.reference import load_reference
+
+    path = tmp_path / "truth.npy"
+    with open(path, "wb") as file:
+        np.lib.format.write_array_header_1_0(
+            file, {"descr": "<f8", "fortran_order": False, "shape": (100000, 100000)})
+        file.write(b"\0" * 64)
+    with pytest.raises(InspectError, match="100000, 100000.*limit"):
+        load_reference(str(path))
