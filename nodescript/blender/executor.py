@@ -529,7 +529,7 @@ def redirect_outputs(scene, out_dir: str) -> None:
         folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")), "")
         if hasattr(node, "directory"):
             node.directory = folder
-            node.file_name = _safe_name(node.file_name)
+            node.file_name = safe_relative(node.file_name)   # sub-folders kept, inside
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
             node.base_path = folder + _safe_name(os.path.basename(node.base_path))
         else:

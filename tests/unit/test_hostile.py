@@ -383,3 +383,33 @@ def test_a_npy_reference_declaring_gigabytes_is_refused(tmp_path):
         file.write(b"\0" * 64)
     with pytest.raises(InspectError, match="100000, 100000.*limit"):
         load_reference(str(path))
+
+
+@pytest.mark.parametrize("path, safe", [("../../x", "_../_../x"), ("//dir/", "dir/"),
+                                        ("/abs/x", "abs/x"), ("a\\..\\b", "a/_../b"),
+                                        ("depth_####", "depth_####"), ("", ""),
+                                        (".hidden/x\x1b", "_.hidden/x_")])
+def test_render_out_names_stay_inside(path, safe):
+    from nodescript.blender.out_paths import safe_relative
+
+    assert safe_relative(path) == safe
+    assert os.path.normpath(os.path.join("/out", safe or "x")).startswith("/out/")
+
+
+@pytest.mark.parametrize("name, fmt, frame, written", [
+    ("x_#.exr", "OPEN_EXR", 1, "x_1.exr"), ("y_##", "OPEN_EXR", 3, "y_03.exr"),
+    ("w.png", "OPEN_EXR", 3, "w.png0003.exr"), ("a.JPEG", "JPEG", 2, "a.JPEG0002.jpg"),
+    ("shot_###.jpeg", "JPEG", 7, "shot_007.jpeg")])
+def test_render_predicts_blenders_names(name, fmt, frame, written):
+    """Names Blender wrote (measured in 4.2/4.5 for EXR, in 4.5 for JPEG, 2026-12-02)."""
+    from nodescript.blender.out_paths import with_extension, frame_name
+
+    assert with_extension(frame_name(name, frame), fmt) == written
+
+
+def test_blender_joins_slot_paths_like_blender():
+    from nodescript.blender.out_paths import blender_join
+
+    assert blender_join("", "//dir/") == "dir/"                 # measured in 4.2 and 4.5
+    assert blender_join("//out/", "//dir/") == "//out/dir/"
+    assert blender_join("//out", "x_") == "//out/x_"
