@@ -525,8 +525,10 @@ def redirect_outputs(scene, out_dir: str) -> None:
     """Every File Output to out_dir/<node name>/ (out_dir/<group>/<node name>/ inside a node
     group; file-name prefixes and slot sub-folders kept), the render result to out_dir/render/.
     Every name taken from the file is made safe (out_paths): nothing is written outside."""
+    taken: set[str] = set()
     for label, node in _file_output_nodes(scene):
-        folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")), "")
+        folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")))
+        folder = _unused(folder, taken) + os.sep       # `a?` and `a*` are both `a_`
         if hasattr(node, "directory"):
             node.directory = folder
             node.file_name = safe_relative(node.file_name)   # sub-folders kept, inside
@@ -539,6 +541,15 @@ def redirect_outputs(scene, out_dir: str) -> None:
     render = scene.render
     name = os.path.basename(render.filepath)
     render.filepath = os.path.join(out_dir, "render", _safe_name(name))
+
+
+def _unused(folder: str, taken: set[str]) -> str:
+    candidate, n = folder, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{folder}_{n}"
+    taken.add(candidate)
+    return candidate
 
 
 def _safe_name(name: str) -> str:

@@ -93,6 +93,8 @@ def run(opts: Options, echo: Echo, err: Echo) -> int:
 
 
 def _run(opts: Options, echo: Echo, err: Echo) -> int:
+    if opts.frames:
+        parse_frames(opts.frames, 0)              # a bad --frames stops before Blender loads
     graph = checked_graph(opts.graph_path, opts.force, err) if opts.graph_path else None
     executor, scene, lowering = open_scene(opts, echo)
     if graph is not None:

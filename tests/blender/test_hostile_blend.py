@@ -36,6 +36,10 @@ def _file_output(bpy, name: str, file_name: str = "", slot: str = "Image"):
     scene.render.use_compositing = True
     tree = empty_compositor(scene)
     rl = tree.nodes.new("CompositorNodeRLayers")
+    _add_file_output(tree, rl, name, file_name, slot)
+
+
+def _add_file_output(tree, rl, name: str, file_name: str = "", slot: str = "Image"):
     fo = tree.nodes.new("CompositorNodeOutputFile")
     fo.name = name
     if hasattr(fo.format, "media_type"):
@@ -50,6 +54,18 @@ def _file_output(bpy, name: str, file_name: str = "", slot: str = "Image"):
         fo.file_slots.clear()
         fo.file_slots.new(slot)
     tree.links.new(rl.outputs["Image"], fo.inputs[0])
+
+
+def test_render_out_folders_stay_apart_when_names_are_made_safe(make_scene, cli, tmp_path):
+    def two(b):
+        _file_output(b, "a?")
+        scene = b.context.scene
+        tree = scene.compositing_node_group if hasattr(scene, "compositing_node_group") \
+            else scene.node_tree
+        _add_file_output(tree, tree.nodes["Render Layers"], "a*")
+    ran = cli("render", make_scene(edit=two), "--out", tmp_path / "out")
+    assert ran.code == 0, ran.err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_", "a__2", "render"]
 
 
 @pytest.mark.parametrize("name, file_name, slot", [
