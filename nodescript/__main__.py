@@ -1,3 +1,3 @@
-from nodescript.cli import main
+from nodescript.cli import run
 
-main()
+run()

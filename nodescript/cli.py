@@ -67,6 +67,19 @@ def main() -> None:
     """
 
 
+def run() -> None:
+    """The console entry point (`nodescript`, `python -m nodescript`): `main`, then an exit that
+    skips bpy's teardown when a command loaded it (nodescript.process)."""
+    from nodescript.process import exit_code, leave
+
+    try:
+        main()
+        code = EXIT_OK
+    except SystemExit as done:
+        code = exit_code(done.code)
+    leave(code)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
@@ -105,10 +118,7 @@ def lint(paths, fmt, select, ignore, fix, quiet, scene_name):
             errors |= result.has_errors
             continue
         if fix:
-            from nodescript.lint.fixes import fix_file
-            fixed = fix_file(str(file), config)
-            if fixed:
-                click.echo(f"fixed {fixed} finding(s) in {file}", err=True)
+            _fix(file, config)
         result = lint_file(str(file), config)
         diags += result.diagnostics
         errors |= result.has_errors
@@ -130,6 +140,21 @@ def _blend_needs_bpy(files: list[Path]) -> None:
             error = click.ClickException(missing)
             error.exit_code = EXIT_USAGE
             raise error
+
+
+def _fix(file: Path, config) -> None:
+    """`lint --fix` on one file; a file it cannot read is reported by the lint that follows."""
+    from nodescript.files import SourceError
+    from nodescript.lint.fixes import fix_file
+
+    try:
+        fixed = fix_file(str(file), config)
+    except SourceError as exc:
+        if exc.reason.startswith("cannot write"):
+            click.echo(f"{file}:1:1: error[NS002]: {exc.reason}", err=True)
+        return
+    if fixed:
+        click.echo(f"fixed {fixed} finding(s) in {file}", err=True)
 
 
 def _lint_blend(path: Path, scene_name: str | None, config):
@@ -165,15 +190,22 @@ def fmt(paths, check, diff):
     import difflib
 
     from nodescript.diagnostics import NodescriptError, attach_source
+    from nodescript.files import SOURCE_SUFFIX, SourceError, read_named_source, write_text
     from nodescript.fmt import format_source
 
     changed, failed = [], False
     for file in expand_paths(paths):
-        source = file.read_text(encoding="utf-8")
         try:
+            source = read_named_source(file)
             formatted = format_source(source, str(file))
+        except SourceError as exc:
+            click.echo(f"{file}:{exc.line}:{exc.col}: error[NS002]: cannot read: {exc.reason}",
+                       err=True)
+            failed = True
+            continue
         except NodescriptError as err:
-            for d in attach_source(err.diagnostics, {str(file): source}):
+            shown = {str(file): source} if file.suffix == SOURCE_SUFFIX else {}   # no other file's lines
+            for d in attach_source(err.diagnostics, shown):
                 click.echo(d.render(), err=True)
             failed = True
             continue
@@ -186,18 +218,17 @@ def fmt(paths, check, diff):
         elif check:
             click.echo(f"would reformat {file}")
         else:
-            _write_atomic(file, formatted)
+            try:
+                write_text(file, formatted)
+            except SourceError as exc:
+                click.echo(f"{file}:1:1: error[NS002]: {exc.reason}", err=True)
+                failed = True
+                continue
             click.echo(f"reformatted {file}")
     if failed:
         sys.exit(EXIT_FINDINGS)
     if changed and (check or diff):
         sys.exit(EXIT_FINDINGS)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.nodescript-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 @main.command()
@@ -206,12 +237,16 @@ def _write_atomic(path: Path, text: str) -> None:
               help="Picture to write: .svg, .png (need Graphviz) or .dot.")
 def graph(file, output):
     """Draw a `.nodes` graph as SVG, PNG or Graphviz DOT."""
+    from nodescript.files import SourceError, output_problem
     from nodescript.graphviz import GraphvizMissing, render
     from nodescript.resolve import load_graph
 
     out = Path(output)
     if out.suffix.lower() not in (".svg", ".png", ".dot", ".gv"):
         raise click.UsageError("the output must end in .svg, .png or .dot")
+    problem = output_problem(out, [file])
+    if problem:
+        raise click.UsageError(f"will not write {out}: {problem}")
     loaded = load_graph(file)
     for d in loaded.diagnostics:
         click.echo(d.render(), err=True)
@@ -221,6 +256,8 @@ def graph(file, output):
         render(loaded.graph, out)
     except GraphvizMissing as exc:
         raise click.ClickException(str(exc)) from None
+    except SourceError as exc:
+        raise click.ClickException(f"{out}: {exc.reason}") from None
     click.echo(f"wrote {out}")
 
 

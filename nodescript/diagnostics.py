@@ -97,19 +97,44 @@ class Diagnostic:
 
     def render(self) -> str:
         """`file:line:col: error[NS101]: message`, the source line, a caret, and any help."""
-        head = f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}"
+        head = shown(f"{self.location()}: {self.severity.value}[{self.code}]: {self.message}")
         lines = [head]
         if self.source_line is not None:
-            text = self.source_line.rstrip("\n")
+            text = shown(self.source_line.rstrip("\n"))
             width = 1
             if self.span.end_line == self.span.line:
                 width = max(1, self.span.end_col - self.span.col)
             width = min(width, max(1, len(text) - self.span.col + 1))
+            text, col, width = _window(text, self.span.col, width)
             lines.append(f"  {text}")
-            lines.append("  " + " " * (self.span.col - 1) + "^" * width)
+            lines.append("  " + " " * (col - 1) + "^" * width)
         if self.help:
-            lines.append(f"  help: {self.help}")
+            lines.append(shown(f"  help: {self.help}"))
         return "\n".join(lines)
+
+
+SHOWN_WIDTH = 160      # longer source lines are cut around the caret
+
+
+def _window(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """(the part of a long line around the span, its column there, the caret width)."""
+    if len(text) <= SHOWN_WIDTH:
+        return text, col, width
+    start = max(0, min(col - 1 - SHOWN_WIDTH // 4, len(text) - SHOWN_WIDTH))
+    part = text[start:start + SHOWN_WIDTH]
+    left = "..." if start > 0 else ""
+    right = "..." if start + SHOWN_WIDTH < len(text) else ""
+    col = col - start + len(left)
+    return left + part + right, col, max(1, min(width, SHOWN_WIDTH - (col - len(left)) + 1))
+
+
+# Control characters (terminal escapes, carriage returns) and line separators from a file never
+# reach the terminal: each becomes U+FFFD, one character wide, so carets stay in place.
+_UNSHOWN = {c: "\ufffd" for c in [*range(0, 9), *range(10, 32), *range(0x7F, 0xA0), 0x2028, 0x2029]}
+
+
+def shown(text: str) -> str:
+    return text.translate(_UNSHOWN)
 
 
 class NodescriptError(Exception):
@@ -131,6 +156,12 @@ def did_you_mean(word: str, choices, n: int = 1) -> str | None:
     return "did you mean " + " or ".join(f"`{by_folded[c]}`" for c in close) + "?"
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines as the parser counts them: only `\n` ends a line (str.splitlines also splits
+    at form feeds, U+0085, U+2028 and others, which a comment or string may hold)."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
 def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diagnostic]:
     """Copy each diagnostic with its source line filled in from `sources` (path -> text)."""
     out = []
@@ -141,7 +172,7 @@ def attach_source(diags: list[Diagnostic], sources: dict[str, str]) -> list[Diag
         if text is not None:
             rows = split.get(d.span.file)
             if rows is None:
-                rows = split[d.span.file] = text.splitlines()
+                rows = split[d.span.file] = source_lines(text)
             if 1 <= d.span.line <= len(rows):
                 line = rows[d.span.line - 1]
         out.append(Diagnostic(d.code, d.severity, d.message, d.span, d.help, line))

@@ -12,12 +12,16 @@ statement's last line stays there.
 from __future__ import annotations
 
 import re
+from collections import deque
 
 from nodescript import vocabulary
 from nodescript import presets
+from nodescript.diagnostics import source_lines
 from nodescript.syntax import ast
 from nodescript.syntax.parser import parse
 
+# The pattern lint reads (nodescript.lint.engine.SUPPRESSION); fmt must not import lint.
+SUPPRESSION = re.compile(r"#\s*nodescript:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
 MAX_WIDTH = 100
 INDENT = "    "
 _BARE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -31,9 +35,9 @@ def format_source(source: str, path: str = "<string>") -> str:
 
 class _Formatter:
     def __init__(self, module: ast.Module):
-        self.comments = sorted(module.comments, key=lambda c: (c.span.line, c.span.col))
+        self.comments = deque(sorted(module.comments, key=lambda c: (c.span.line, c.span.col)))
         self.module = module
-        self.source_lines = module.source.splitlines()
+        self.source_lines = source_lines(module.source)
 
     def run(self) -> str:
         out: list[str] = []
@@ -42,16 +46,16 @@ class _Formatter:
         return text + "\n" if text else ""
 
     # --- comment placement --------------------------------------------------
+    # Comments are taken in source order from the front of a deque: linear in their number.
     def _take_comments(self, before_line: int) -> list[ast.Comment]:
-        taken = [c for c in self.comments if c.span.line < before_line]
-        self.comments = [c for c in self.comments if c.span.line >= before_line]
+        taken = []
+        while self.comments and self.comments[0].span.line < before_line:
+            taken.append(self.comments.popleft())
         return taken
 
     def _take_trailing(self, line: int) -> ast.Comment | None:
-        for c in self.comments:
-            if c.span.line == line:
-                self.comments.remove(c)
-                return c
+        if self.comments and self.comments[0].span.line == line:
+            return self.comments.popleft()
         return None
 
     def _blank_before(self, line: int) -> bool:
@@ -64,12 +68,16 @@ class _Formatter:
             if prev_end is not None and item.span.line > prev_end + 1 \
                     and self._blank_before(item.span.line):
                 out.append("")
+            suppression = None
             if not isinstance(item, (ast.SceneBlock, ast.GroupDef)):
-                # Comments inside a statement that gets re-laid-out move above it.
-                inner = [c for c in self.comments if c.span.line < item.span.end_line]
-                self.comments = [c for c in self.comments if c not in inner]
+                # Comments inside a statement that gets re-laid-out move above it, except a
+                # `# nodescript: ignore`, which must stay on the statement's first line.
+                inner = self._take_comments(item.span.end_line)
+                suppression, inner = _suppression(inner)
                 out.extend(indent + c.text for c in inner)
             lines = self._statement(item, indent)
+            if suppression:
+                lines[0] += "  " + suppression
             trailing = self._take_trailing(item.span.end_line)
             if trailing is not None:
                 lines[-1] += "  " + trailing.text
@@ -115,6 +123,21 @@ class _Formatter:
         self._items(group.body, indent + INDENT, out, group.span.end_line)
         out.append(f"{indent}}}")
         return out
+
+
+def _suppression(comments: list[ast.Comment]) -> tuple[str | None, list[ast.Comment]]:
+    """(the `# nodescript: ignore[...]` text for the first line, the other comments). Several
+    become one with every code (lint reads the first on a line); their texts stay above."""
+    found = [c for c in comments if SUPPRESSION.search(c.text)]
+    if not found:
+        return None, comments
+    if len(found) == 1:
+        return found[0].text, [c for c in comments if c is not found[0]]
+    codes = [SUPPRESSION.search(c.text).group(1) for c in found]
+    if any(group is None for group in codes):
+        return "# nodescript: ignore", comments
+    merged = sorted({code.strip() for group in codes for code in group.split(",") if code.strip()})
+    return f"# nodescript: ignore[{', '.join(merged)}]", comments
 
 
 def _node_stmt(stmt: ast.NodeStmt, indent: str) -> list[str]:

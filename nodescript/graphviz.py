@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from nodescript import ir
+from nodescript.files import write_bytes, write_text
 from nodescript.resolve.file_output import ARGS as FILE_OUTPUT_ARGS
 from nodescript.resolve.file_output import FILE_OUTPUT
 from nodescript.vocabulary import FORMAT_WORDS
@@ -200,16 +201,14 @@ def render(graph: ir.Graph, out: Path) -> None:
     dot_text = to_dot(graph)
     suffix = out.suffix.lower().lstrip(".")
     if suffix in ("dot", "gv"):
-        out.write_text(dot_text, encoding="utf-8")
+        write_text(out, dot_text)
         return
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing("Graphviz's `dot` program is not installed (Debian/Ubuntu: "
                               "apt-get install graphviz); write a .dot file instead")
-    tmp = out.with_name(out.name + ".tmp")
-    result = subprocess.run([exe, f"-T{suffix}", "-o", str(tmp)], input=dot_text.encode(),
+    result = subprocess.run([exe, f"-T{suffix}"], input=dot_text.encode(),
                             capture_output=True, check=False)
     if result.returncode != 0:
-        tmp.unlink(missing_ok=True)
         raise GraphvizMissing(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
-    tmp.replace(out)
+    write_bytes(out, result.stdout)

@@ -141,6 +141,42 @@ def run(opts: Options, echo: Echo, err: Echo) -> int:
 
 
 def _run(opts: Options, echo: Echo, err: Echo) -> int:
+    _refuse_output(opts)
+    if opts.dry_run or opts.check:
+        return _run_locked(opts, echo, err)
+    from nodescript.blender.safe_io import BlendSaveError, writers_locked
+
+    try:
+        with writers_locked([opts.scene_path, opts.output or opts.scene_path]):
+            return _run_locked(opts, echo, err)
+    except BlendSaveError as exc:
+        raise Stop(EXIT_ERROR, str(exc)) from None
+
+
+def _refuse_output(opts: Options) -> None:
+    """`-o` must not be the graph, another file that is not a .blend, a device, FIFO or folder."""
+    from nodescript.files import output_problem
+
+    if opts.output is None:
+        return
+    problem = output_problem(opts.output, [opts.graph_path] if opts.graph_path else [])
+    if problem is None and not _blend_or_empty(opts.output):
+        problem = "it exists and is not a .blend file"
+    if problem and "does not exist" not in problem:       # a missing folder: save says so
+        raise Stop(EXIT_ERROR, f"will not write {opts.output}: {problem}")
+
+
+def _blend_or_empty(path: str) -> bool:
+    """A missing or empty file, or one that starts like a .blend (plain, zstd or gzip)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(7)
+    except OSError:
+        return True
+    return not head or head.startswith((b"BLENDER", b"\x28\xb5\x2f\xfd", b"\x1f\x8b"))
+
+
+def _run_locked(opts: Options, echo: Echo, err: Echo) -> int:
     early = _lint_while_bpy_loads(opts, err)
     graph = None if early else checked_graph(opts.graph_path, opts.force, err)
     executor, scene, lowering = open_scene(opts, echo)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import stat
 import struct
 import zlib
 from dataclasses import dataclass
@@ -156,7 +157,12 @@ def _read_from_stream(path, stream: BinaryIO, compression: Compression) -> Blend
 
 def _open_for_reading(path) -> BinaryIO:
     try:
-        return open(path, "rb")
+        # O_NONBLOCK: a FIFO must not wait for a writer; then only regular files are read.
+        file = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()
+            raise BlendFileError(path, "not a regular file (a device or FIFO), not a .blend file")
+        return file
     except FileNotFoundError:
         raise BlendFileError(path, "no such file") from None
     except IsADirectoryError:

@@ -12,6 +12,7 @@ import bpy
 
 from nodescript.blender import chunked, compositor, diff, node_values, plan
 from nodescript.blender.node_values import ExecutionError
+from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
 from nodescript.blender.lowering import Lowering
 
 # Pointer properties written by datablock name -> the bpy.data collection holding them.
@@ -532,18 +533,39 @@ def _file_output_nodes(scene) -> list[tuple[str, object]]:
 
 def redirect_outputs(scene, out_dir: str) -> None:
     """Every File Output to out_dir/<node name>/ (out_dir/<group>/<node name>/ inside a node
-    group; file-name prefixes kept), the render result to out_dir/render/."""
+    group; file-name prefixes and slot sub-folders kept), the render result to out_dir/render/.
+    Every name taken from the file is made safe (out_paths): nothing is written outside."""
     items = _running_dialect().FILE_OUTPUT_ITEMS
+    taken: set[str] = set()
     for label, node in _file_output_nodes(scene):
-        folder = os.path.join(out_dir, *label.split("/"), "")
+        folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")))
+        folder = _unused(folder, taken) + os.sep       # `a?` and `a*` are both `a_`
         if items:
             node.directory = folder
+            node.file_name = safe_relative(node.file_name)   # sub-folders kept, inside
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
-            node.base_path = folder + os.path.basename(node.base_path)
+            node.base_path = folder + _safe_name(os.path.basename(node.base_path))
         else:
             node.base_path = folder
+            for slot in node.file_slots:
+                slot.path = safe_relative(slot.path)
     render = scene.render
-    render.filepath = os.path.join(out_dir, "render", os.path.basename(render.filepath))
+    name = os.path.basename(render.filepath)
+    render.filepath = os.path.join(out_dir, "render", _safe_name(name))
+
+
+def _unused(folder: str, taken: set[str]) -> str:
+    candidate, n = folder, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{folder}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _safe_name(name: str) -> str:
+    """A file-name prefix made safe; empty stays empty (Blender writes just the frame)."""
+    return safe_component(name) if name else ""
 
 
 def file_outputs(scene, make) -> list:
@@ -558,13 +580,17 @@ def file_outputs(scene, make) -> list:
         linked = [any(not link.is_muted for link in sock.links) for sock in node.inputs
                   if sock.identifier != "__extend__"]
         if dialect.FILE_OUTPUT_ITEMS:
-            folder, prefix = bpy.path.abspath(node.directory), node.file_name
+            # An empty directory writes at the file system's root (measured in 5.0.1).
+            folder, prefix = _absolute(node.directory) if node.directory else os.sep, node.file_name
             slots = [(prefix + i.name, i.override_node_format, i) for i in node.file_output_items]
-        else:
-            base = bpy.path.abspath(node.base_path)
-            folder, prefix = (os.path.dirname(base), os.path.basename(base)) if multilayer \
-                else (base, "")
+        elif multilayer:                               # 4.x: base_path is folder + prefix
+            base = _absolute(node.base_path)
+            folder, prefix = os.path.dirname(base), os.path.basename(base)
             slots = [(s.path, not s.use_node_format, s) for s in node.file_slots]
+        else:                                          # 4.x: each slot path joins base_path
+            folder, prefix = "", ""
+            slots = [(_absolute(blender_join(node.base_path, s.path)), not s.use_node_format, s)
+                     for s in node.file_slots]
         slots = [slot for slot, on in zip(slots, linked) if on]
         names = [name for name, _, _ in slots]
         formats = [owner.format.file_format if own else "" for _, own, owner in slots]
@@ -573,6 +599,13 @@ def file_outputs(scene, make) -> list:
             found.append(make(label, folder, fmt, multilayer, prefix, names, formats,
                               extension=extension))
     return found
+
+
+def _absolute(path: str) -> str:
+    """Blender's `//` is the .blend's folder; any other relative path is the working folder's
+    (4.x: an empty base path and a `//dir/` slot write dir/ there). A trailing `/` is kept."""
+    full = os.path.abspath(bpy.path.abspath(path)) if path else os.path.abspath("")
+    return full + os.sep if not path or path.endswith(("/", "\\")) else full
 
 
 @contextlib.contextmanager

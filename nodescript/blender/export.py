@@ -107,19 +107,25 @@ def export_file(blend_path, scene_name: str | None = None, effect: str | None = 
 def export_file_with_names(blend_path, scene_name: str | None = None,
                            effect: str | None = None) -> ExportedScene:
     """export_file, with the Blender names of what each line of the text stands for."""
+    from nodescript.process import c_stdout_silenced
+
+    # Blender's own printing ("Read blend", RNA warnings while properties are read) would land
+    # in the printed text or in `lint --format json`: none of it reaches stdout.
+    with c_stdout_silenced():
+        return _export_quietly(blend_path, scene_name, effect)
+
+
+def _export_quietly(blend_path, scene_name: str | None, effect: str | None) -> ExportedScene:
     try:
         import bpy
     except ImportError:
         from nodescript.dialects import install_hint
 
         raise ExportError(f"exporting needs Blender's Python module: {install_hint()}") from None
-    from nodescript.blender.executor import quiet
     from nodescript.blender.safe_io import open_blend
 
-    # Opening an older file upgrades it in memory only: export never saves. Blender's "Read
-    # blend" line would land in the printed text (or in `lint --format json`).
-    with quiet():
-        open_blend(blend_path, allow_upgrade=True)
+    # Opening an older file upgrades it in memory only: export never saves.
+    open_blend(blend_path, allow_upgrade=True)
     scene = _pick_scene(bpy, scene_name, str(blend_path))
     return export_scene_with_names(scene, version=running_version(), effect=effect)
 
@@ -127,15 +133,22 @@ def export_file_with_names(blend_path, scene_name: str | None = None,
 def export_file_rendering_effects(blend_path, scene_name: str | None = None) -> list[ExportedScene]:
     """One export per compositor effect a render runs, in render order (5.3; one export of the
     scene's compositor in other versions): what `lint SCENE.blend` audits."""
-    export_file_with_names(blend_path, scene_name)          # opens the file, checks the scene
+    from nodescript.process import c_stdout_silenced
+
+    first = export_file_with_names(blend_path, scene_name)   # opens the file, checks the scene
+    with c_stdout_silenced():
+        return _effect_exports(first, scene_name, str(blend_path))
+
+
+def _effect_exports(first: ExportedScene, scene_name: str | None, path: str) -> list[ExportedScene]:
     import bpy
 
-    scene = _pick_scene(bpy, scene_name, str(blend_path))
+    scene = _pick_scene(bpy, scene_name, path)
     version = running_version()
     effects = compositor.effects(scene, dialects.get(version))
     running = [e for e in effects if e.for_render and e.tree is not None]
     if not dialects.get(version).COMPOSITOR_EFFECTS or len(effects) <= 1:
-        return [export_scene_with_names(scene, version=version)]
+        return [first]
     found = []
     for effect in running:
         exported = export_scene_with_names(scene, version=version, effect=effect.name)
@@ -221,6 +234,11 @@ def export_command(blend, scene_name, effect, output):
         error = click.ClickException(bpy_missing("export"))
         error.exit_code = 2             # as apply and render: a Blender error, not a finding
         raise error
+    from nodescript.files import SourceError, output_problem, write_text
+
+    problem = output and (output_problem(output, [blend]) or _blend_file_problem(output))
+    if problem:
+        raise click.UsageError(f"will not write {output}: {problem}")
     try:
         text = export_file(blend, scene_name, effect)
     except (ExportError, BlendError) as exc:
@@ -229,11 +247,23 @@ def export_command(blend, scene_name, effect, output):
         click.echo(text, nl=False)
         return
     try:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as exc:
-        raise click.ClickException(f"{output}: {exc.strerror or exc}") from None
+        write_text(output, text)
+    except SourceError as exc:
+        raise click.ClickException(f"{output}: {exc.reason}") from None
     click.echo(f"wrote {output}")
+
+
+_BLEND_MAGIC = (b"BLENDER", b"\x28\xb5\x2f\xfd", b"\x1f\x8b")    # plain, zstd, gzip
+
+
+def _blend_file_problem(output: str) -> str | None:
+    """An existing .blend is never replaced by text (`export S.blend -o S.blend` lost scenes)."""
+    try:
+        with open(output, "rb") as file:
+            is_blend = file.read(7).startswith(_BLEND_MAGIC) or output.endswith(".blend")
+    except OSError:
+        return None
+    return "it is a .blend file" if is_blend else None
 
 
 # --- the scene ------------------------------------------------------------------------------

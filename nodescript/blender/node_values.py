@@ -130,7 +130,15 @@ def write_path(owner, path: str, value) -> None:
         owner = getattr(owner, part)
         if owner is None:
             raise ExecutionError(f"cannot set {path}: {part} is not set in this scene")
-    setattr(owner, last, value)
+    try:
+        setattr(owner, last, value)
+    except (TypeError, ValueError, OverflowError) as exc:    # bpy's words for a bad value
+        raise ExecutionError(f"Blender refused {path} = {value!r}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1].strip() if text else type(exc).__name__
 
 
 def write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:

@@ -9,7 +9,9 @@ every version (a 5.0 File Output leaves it out of still renders). Where files la
     5.0 File Output, multilayer     directory / file_name + frame + .exr
     render result                   render.filepath + frame + ext
 
-frame is 4 digits, or replaces the last run of `#` in the name when it has one. nodescript's
+frame is 4 digits, or replaces the last run of `#` in the name when it has one; the extension is
+added unless the name ends with it. Under --out every name is made safe
+(nodescript.blender.out_paths) so that every file lands under the folder. nodescript's
 lowering maps `path`/`file_name` so that one graph names its files the same in 4.2, 4.5 and 5.0.
 After each frame every expected file must exist and be new, else the command exits 1.
 """
@@ -23,12 +25,7 @@ from dataclasses import dataclass, field
 
 from nodescript.blender.apply import (EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Echo, Stop, run_stoppable,
                                       checked_graph, open_scene, plan_for)
-
-EXTENSIONS = {"OPEN_EXR": ".exr", "OPEN_EXR_MULTILAYER": ".exr", "PNG": ".png", "JPEG": ".jpg",
-              "JPEG2000": ".jp2", "TIFF": ".tif", "BMP": ".bmp", "TARGA": ".tga",
-              "TARGA_RAW": ".tga", "IRIS": ".rgb", "CINEON": ".cin", "DPX": ".dpx",
-              "HDR": ".hdr", "WEBP": ".webp"}
-
+from nodescript.blender.out_paths import frame_name, written_file  # noqa: F401 - frame_name: API
 
 @dataclass
 class Options:
@@ -57,25 +54,16 @@ class FileOutput:
 
     def files(self, frame: int) -> list[str]:
         if self.multilayer:
-            return [os.path.join(self.folder, frame_name(self.prefix, frame) + self._extension(
-                self.file_format))]
+            return [written_file(self.folder, self.prefix, frame, self.file_format,
+                                 self.extension)]
         formats = self.formats or [""] * len(self.names)
-        return [os.path.join(self.folder, frame_name(name, frame) + self._extension(own or self.file_format))
+        return [written_file(self.folder, name, frame, own or self.file_format,
+                             self.extension)
                 for name, own in zip(self.names, formats)]
 
-    def _extension(self, file_format: str) -> str:
-        if not self.extension:
-            return ""
-        return EXTENSIONS.get(file_format, "." + file_format.lower())
 
-
-def frame_name(name: str, frame: int) -> str:
-    """Blender's rule: the last run of `#` becomes the zero-padded frame, else 4 digits are added."""
-    runs = list(re.finditer(r"#+", name))
-    if not runs:
-        return f"{name}{frame:04d}"
-    last = runs[-1]
-    return f"{name[:last.start()]}{frame:0{len(last.group())}d}{name[last.end():]}"
+# Blender's frame numbers (MINAFRAME, MAXAFRAME).
+FRAME_RANGE = (-1048574, 1048574)
 
 
 def parse_frames(text: str | None, current: int) -> list[int]:
@@ -83,16 +71,25 @@ def parse_frames(text: str | None, current: int) -> list[int]:
     if not text:
         return [current]
     frames: list[int] = []
+    seen: set[int] = set()
     for part in text.split(","):
         match = re.fullmatch(r"\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?", part)
         if match is None:
             raise Stop(EXIT_ERROR, f"--frames: cannot read {part!r}; write 5, 1-3 or 1,4,9")
-        low = int(match.group(1))
-        high = int(match.group(2)) if match.group(2) is not None else low
+        low = _frame(match.group(1))
+        high = _frame(match.group(2)) if match.group(2) is not None else low
         if high < low:
             raise Stop(EXIT_ERROR, f"--frames: {part.strip()} is an empty range")
-        frames += [f for f in range(low, high + 1) if f not in frames]
+        frames += [f for f in range(low, high + 1) if f not in seen]
+        seen.update(range(low, high + 1))
     return frames
+
+
+def _frame(text: str) -> int:
+    if len(text) > 8 or not FRAME_RANGE[0] <= int(text) <= FRAME_RANGE[1]:
+        raise Stop(EXIT_ERROR, f"--frames: {text} is not a Blender frame "
+                   f"({FRAME_RANGE[0]} to {FRAME_RANGE[1]})")
+    return int(text)
 
 
 def run(opts: Options, echo: Echo, err: Echo) -> int:
@@ -100,6 +97,8 @@ def run(opts: Options, echo: Echo, err: Echo) -> int:
 
 
 def _run(opts: Options, echo: Echo, err: Echo) -> int:
+    if opts.frames:
+        parse_frames(opts.frames, 0)              # a bad --frames stops before Blender loads
     graph = checked_graph(opts.graph_path, opts.force, err) if opts.graph_path else None
     executor, scene, lowering = open_scene(opts, echo)
     if graph is not None:

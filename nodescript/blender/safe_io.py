@@ -15,8 +15,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
+
+try:
+    import fcntl
+except ImportError:                  # Windows: applies there are not serialised
+    fcntl = None
 
 from nodescript.blender.blendfile import BlendError, BlendFileError, BlendHeader, read_blend_header
 
@@ -30,6 +37,7 @@ __all__ = [
     "running_blender_version",
     "running_file_version",
     "save_blend_atomic",
+    "writers_locked",
 ]
 
 
@@ -147,18 +155,83 @@ def save_blend_atomic(
     target = os.path.realpath(dest)  # replace a symlink's target, not the link
     if not os.path.isdir(os.path.dirname(target)):
         raise BlendSaveError(dest, f"directory {os.path.dirname(target)} does not exist")
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise BlendSaveError(dest, "it is not a regular file (a device, FIFO or folder)")
     if compress is None:
         compress = _compression_in_use(bpy.data.filepath, target)
     temp = None
     try:
-        temp = _reserve_temp_path(target)
-        _write_copy(bpy, temp, compress)
-        _commit(temp, target, backup=backup)
+        with _signals_as_exceptions():
+            temp = _reserve_temp_path(target)
+            _write_copy(bpy, temp, compress)
+            _commit(temp, target, backup=backup)
+    except _Interrupted as err:
+        raise BlendSaveError(dest, f"interrupted by signal {err.signum}; the file is as it "
+                             "was") from None
     except (OSError, RuntimeError, BlendError) as err:
         raise BlendSaveError(dest, _save_failure_reason(err)) from err
     finally:
         if temp is not None:
             _remove_quietly(temp, temp + "@", temp + "1")  # ours, Blender's, Blender's backup
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """SIGTERM, SIGINT and SIGHUP while saving raise, so the temporary files are removed
+    (a SIGKILL cannot be caught: writers_locked removes what such a kill left)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, _frame):
+        raise _Interrupted(signum)
+
+    wanted = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def writers_locked(paths) -> Iterator[None]:
+    """Hold an exclusive lock on the folders of `paths` while reading, changing and saving, so
+    two applies on one file run one after the other (the second reads what the first wrote and
+    keeps it as .blend1). The lock is on the folder itself (flock): no lock file is left behind.
+    With the lock held no other nodescript is saving there, so temporary files of a killed save
+    (`.NAME.*.saving.blend`) are removed."""
+    folders = sorted({os.path.dirname(os.path.realpath(p)) or "." for p in paths})
+    held: list[int] = []
+    try:
+        for folder in folders:
+            if fcntl is None or not os.path.isdir(folder):
+                continue                       # saving reports a missing folder
+            fd = os.open(folder, os.O_RDONLY)
+            held.append(fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        for path in paths:
+            _remove_stale_temps(os.path.realpath(path))
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)                       # closing releases the lock
+
+
+def _remove_stale_temps(target: str) -> None:
+    directory, name = os.path.split(target)
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(directory or "."):
+            if entry.startswith(f".{name}.") and entry.endswith((".saving.blend", ".saving.blend@",
+                                                                 ".saving.blend1")):
+                _remove_quietly(os.path.join(directory, entry))
 
 
 def _compression_in_use(*candidates: str) -> bool | None:

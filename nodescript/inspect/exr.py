@@ -19,7 +19,7 @@ import os
 import sys
 import tempfile
 
-from nodescript.inspect.image import Channel, ImageFile, InspectError
+from nodescript.inspect.image import Channel, ImageFile, InspectError, check_size
 
 LOSSLESS = {"NONE", "RLE", "ZIPS", "ZIP", "PIZ", "ZSTD", "HTJ2K256", "HTJ2K32"}
 DWA_LOSSY_SUFFIXES = {"R", "G", "B", "Y", "BY", "RY"}   # OpenEXR's DWA rules: exact, case-sensitive
@@ -100,6 +100,14 @@ def _reason(messages: list[str], fallback: str) -> str:
     return fallback
 
 
+def _check_declared_sizes(headers: list[dict]) -> None:
+    for header in headers:
+        window = header.get("dataWindow")
+        if window is not None:
+            lo, hi = window
+            check_size(int(hi[0] - lo[0] + 1), int(hi[1] - lo[1] + 1), "EXR")
+
+
 def read_exr(path: str) -> ImageFile:
     try:
         import OpenEXR
@@ -117,6 +125,7 @@ def read_exr(path: str) -> ImageFile:
         except Exception:
             header_file = None
         if header_file is not None:
+            _check_declared_sizes(headers)        # before the pixels are decoded
             try:
                 exr = OpenEXR.File(path, separate_channels=True)
             except Exception as exc:

@@ -55,12 +55,28 @@ class ImageFile:
     parts: list[dict] = field(default_factory=list)
 
 
+# Pillow's own decompression-bomb limit (Image.MAX_IMAGE_PIXELS): a few KB of compressed data can
+# declare gigapixels, so every reader checks the declared size before decoding anything.
+MAX_PIXELS = 89_478_485
+
+
+def check_size(width: int, height: int, what: str = "image") -> None:
+    """Refuse a declared size over MAX_PIXELS (or a nonsensical one) before decoding."""
+    if width <= 0 or height <= 0:
+        raise InspectError(f"corrupt {what}: declared size {width}x{height}")
+    if width * height > MAX_PIXELS:
+        raise InspectError(f"{what} declares {width}x{height} pixels, over the "
+                           f"{MAX_PIXELS:,}-pixel limit (a decompression bomb?); not decoded")
+
+
 def sniff(path: str) -> str:
     """The format from the first bytes: "exr", "png", "tiff", "other"; raises InspectError."""
     if not os.path.exists(path):
         raise InspectError("no such file")
     if os.path.isdir(path):
         raise InspectError("is a folder, not an image file")
+    if not os.path.isfile(path):                # a FIFO or device would block or never end
+        raise InspectError("not a regular file")
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from nodescript.inspect.image import InspectError
+from nodescript.inspect.image import InspectError, check_size
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}          # colour type -> samples per pixel
@@ -45,6 +45,14 @@ def _chunks(data: bytes):
             return
         pos += 12 + length
     raise InspectError("corrupt PNG: no IEND (truncated file)")
+
+
+def _inflate(idat: bytes, expected: int) -> bytes:
+    """At most the `expected` bytes the header promises: extra data is never inflated."""
+    try:
+        return zlib.decompressobj().decompress(idat, expected)
+    except zlib.error as exc:
+        raise InspectError(f"corrupt PNG: {exc}") from None
 
 
 def unfilter(filtered, height: int, row_bytes: int, bpp: int):
@@ -96,16 +104,14 @@ def read_png(path: str):
     header = read_header(data)
     if header["interlace"]:
         raise InspectError("interlaced 16-bit colour PNG is not supported")
-    idat = b"".join(body for kind, body in _chunks(data) if kind == b"IDAT")
-    try:
-        inflated = zlib.decompress(idat)
-    except zlib.error as exc:
-        raise InspectError(f"corrupt PNG: {exc}") from None
+    width, height = header["width"], header["height"]
+    check_size(width, height, "PNG")
     depth, samples = header["bit_depth"], SAMPLES[header["color_type"]]
     if depth not in (8, 16):
         raise InspectError(f"bit depth {depth} is read through Pillow, not here")
     bpp = samples * depth // 8
-    width, height = header["width"], header["height"]
+    idat = b"".join(body for kind, body in _chunks(data) if kind == b"IDAT")
+    inflated = _inflate(idat, height * (width * bpp + 1))
     rows = unfilter(inflated, height, width * bpp, bpp)
     dtype = ">u2" if depth == 16 else "u1"
     pixels = np.frombuffer(rows.tobytes(), dtype=dtype).reshape(height, width, samples)

@@ -10,7 +10,7 @@ stored.
 
 from __future__ import annotations
 
-from nodescript.inspect.image import Channel, ImageFile, InspectError
+from nodescript.inspect.image import Channel, ImageFile, InspectError, check_size
 
 TIFF_CODECS_LOSSY = {"jpeg", "tiff_jpeg", "webp", "jpeg2000", "lerc"}
 BAND_NAMES = {1: ("L",), 2: ("L", "A"), 3: ("R", "G", "B"), 4: ("R", "G", "B", "A")}
@@ -72,6 +72,7 @@ def _tifffile(path: str, why: str) -> ImageFile:
     try:
         with tifffile.TiffFile(path) as tif:
             page = tif.pages[0]
+            check_size(*reversed(page.shape[:2]), "TIFF")        # (rows, columns, ...)
             array = page.asarray()
             axes = page.axes
             compression = getattr(page.compression, "name", str(page.compression)).lower()
@@ -98,6 +99,7 @@ def read_raster(path: str, sniffed: str) -> ImageFile:
         from nodescript.inspect.png import read_header
         with open(path, "rb") as handle:
             header = read_header(handle.read(33))
+        check_size(header["width"], header["height"], "PNG")
         if header["bit_depth"] == 16 and header["color_type"] in (2, 4, 6):
             try:
                 import numpy  # noqa: F401
@@ -119,6 +121,7 @@ def read_raster(path: str, sniffed: str) -> ImageFile:
     except Exception as exc:
         raise InspectError(f"unreadable image: {exc}") from None
     with image:
+        check_size(*image.size, (image.format or sniffed).upper())     # before any pixel is read
         fmt = image.format or sniffed.upper()
         mode = image.mode
         tags = getattr(image, "tag_v2", None)

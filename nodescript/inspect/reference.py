@@ -32,6 +32,24 @@ def pick_channel(image: ImageFile, wanted: str | None) -> Channel:
     return channels[0]
 
 
+def _check_npy_size(path: str) -> None:
+    """The declared shape, before numpy allocates it (a 100-byte file can declare 80 GB)."""
+    import math
+
+    import numpy as np
+
+    from nodescript.inspect.image import MAX_PIXELS
+
+    with open(path, "rb") as file:
+        version = np.lib.format.read_magic(file)
+        read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                else np.lib.format.read_array_header_2_0)
+        shape, _, _ = read(file)
+    if math.prod(shape) > MAX_PIXELS:
+        raise InspectError(f"a .npy reference declares shape {list(shape)}, over the "
+                           f"{MAX_PIXELS:,}-value limit; not read")
+
+
 def load_reference(path: str, channel: str | None = None):
     """The truth as a 2-D float64 array, and a label for it; raises InspectError."""
     import numpy as np
@@ -42,7 +60,10 @@ def load_reference(path: str, channel: str | None = None):
         if sniff(path) != "other":
             raise InspectError("not a .npy file")
         try:
+            _check_npy_size(path)
             array = np.load(path, allow_pickle=False)
+        except InspectError:
+            raise
         except Exception as exc:
             raise InspectError(f"unreadable .npy: {str(exc).splitlines()[0]}") from None
         array = np.squeeze(np.asarray(array))

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from nodescript import presets
 from nodescript.config import Config
-from nodescript.diagnostics import NodescriptError, Span
+from nodescript.diagnostics import NodescriptError, Span, source_lines
+from nodescript.files import read_named_source, write_text
 from nodescript.lint.engine import SUPPRESSION
 from nodescript.syntax import ast
 
@@ -33,7 +34,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
     """Fix `path` in place; return the number of findings fixed (0 leaves the file untouched)."""
     config = config or Config()
     file = Path(path)
-    original = file.read_text(encoding="utf-8")
+    original = read_named_source(file)        # SourceError: lint reports the same reason
     source, total = original, 0
     for _ in range(MAX_ROUNDS):
         fixed, count = fix_source(source, str(file), config)
@@ -41,7 +42,7 @@ def fix_file(path: str, config: Config | None = None) -> int:
             break
         source, total = fixed, total + count
     if source != original:
-        _write_atomic(file, source)
+        write_text(file, source)
     return total
 
 
@@ -56,7 +57,7 @@ def fix_source(source: str, path: str, config: Config | None = None) -> tuple[st
     if loaded.graph is None or any(d.is_error for d in loaded.diagnostics):
         return source, 0
     analysis = precision.analysis(loaded.graph)
-    lines = source.splitlines()
+    lines = source_lines(source)
     edits_by_node: dict[Span, dict[str, str | None]] = {}
     fixed: set[tuple] = set()
     for code in precision.FIXABLE:
@@ -116,8 +117,8 @@ def _calls(statements) -> list[ast.NodeCall | ast.Endpoint]:
 
 def _offsets(source: str) -> list[int]:
     starts, pos = [0], 0
-    for line in source.splitlines(keepends=True):
-        pos += len(line)
+    for line in source.split("\n"):          # the parser's lines: only \n ends one
+        pos += len(line) + 1
         starts.append(pos)
     return starts
 
@@ -183,8 +184,3 @@ def _presets_edited(args: list[ast.Arg], edits: dict) -> list[tuple[str, ast.Arg
             found.append((word, arg))
     return found
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.nodescript-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -215,11 +215,3 @@ def _check_plain(arg: ast.Arg, type_: str) -> str | None:
                                and 0 <= value.value <= 100):
         return f"FileOutput {arg.name} takes a whole number from 0 to 100"
     return None
-
-
-def format_label(props: dict) -> str:
-    """Short description for drawings and messages: `exr 32 zip`."""
-    fmt = props.get("format", {})
-    words = [vocabulary.fold(fmt.get("file_format", "")).replace("openexr", "exr"),
-             fmt.get("color_depth", ""), fmt.get("exr_codec", "").lower()]
-    return " ".join(w for w in words if w)

@@ -436,9 +436,10 @@ class _GraphBuilder:
         return shown
 
     def _interface_sockets_of(self, name: str, side: str) -> tuple[SocketSpec, ...]:
-        group, iface = self.interface
-        # The Group Input node's *outputs* are the group's inputs, and the other way round.
-        sockets = group.inputs if iface[name] == ir.GROUP_INPUT else group.outputs
+        group, _ = self.interface
+        # The Group Input node's *outputs* are the group's inputs, and the other way round:
+        # read from (side "outputs") an input name, write to an output name.
+        sockets = group.inputs if side == "outputs" else group.outputs
         return _interface_sockets([s for s in sockets if s.name == name])
 
     def _endpoint_socket(self, name: str, ref: ast.SocketRef | None, version: str, side: str,

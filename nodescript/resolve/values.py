@@ -48,6 +48,10 @@ def _number(value: ast.Value, what: str, integer: bool = False) -> float | int:
 
 def _check_range(number, lo, hi, what: str):
     if lo is not None and number < lo or hi is not None and number > hi:
+        if lo is None:
+            raise ValueError_(f"{what} must be at most {hi:g}, not {number:g}")
+        if hi is None:
+            raise ValueError_(f"{what} must be at least {lo:g}, not {number:g}")
         raise ValueError_(f"{what} must be between {lo:g} and {hi:g}, not {number:g}")
     return number
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
+import sys
 import threading
 from pathlib import Path
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span
+from nodescript.diagnostics import Diagnostic, NodescriptError, Severity, Span, source_lines
 from nodescript.syntax import ast
 from nodescript.syntax.lexer import FastPathUnsure, literal_terminals, parse_fast
 
 SYNTAX_ERROR = "NS001"
+
+MAX_NESTING = 32          # tuples and lists inside each other (curves need 3)
+_MAX_INT_DIGITS = 400     # past 1e308 either way; int() of 4300+ digits raises
+_MAX_FLOAT = sys.float_info.max
 
 _CONTENT_TOKENS = frozenset({"NAME", "STRING", "INT", "SIGNED_NUMBER"})
 _TERMINAL_NAMES = {"NAME": "a name", "STRING": "a string", "INT": "an integer",
@@ -49,8 +55,11 @@ def _literals() -> dict[str, str]:
 def parse(source: str, path: str = "<string>") -> ast.Module:
     """Parse one file. Raises NodescriptError with a single NS001 diagnostic on bad syntax."""
     with _PARSE_LOCK:
-        _BUILDER.path = path
-        module = _parse_module(source, path)
+        _BUILDER.path, _BUILDER.depths = path, {}
+        try:
+            module = _parse_module(source, path)
+        finally:
+            _BUILDER.depths = {}
     module.source = source
     module.comments = scan_comments(source, path)
     return module
@@ -124,7 +133,7 @@ def _at_end(exc: UnexpectedInput) -> bool:
 def scan_comments(source: str, path: str) -> list[ast.Comment]:
     """`#` comments, which the grammar ignores; `fmt` puts them back. Strings never span lines."""
     found = []
-    for lineno, line in enumerate(source.splitlines(), start=1):
+    for lineno, line in enumerate(source_lines(source), start=1):
         in_string = escaped = False
         for col, ch in enumerate(line, start=1):
             if in_string:
@@ -203,6 +212,7 @@ class _AstBuilder:
     """
 
     path = "<string>"
+    depths: dict[int, int] = {}
 
     def _span(self, children) -> Span:
         return Span(self.path, *_start(children[0]), *_end(children[-1]))
@@ -273,7 +283,12 @@ class _AstBuilder:
     def number(self, c):
         text = str(c[0])
         is_int = all(ch not in text for ch in ".eE")
-        return ast.Number(int(text) if is_int else float(text), text, self._span(c))
+        # Longer integers than any double, or out-of-range floats, would fail later (float(),
+        # int-to-str limits): the literal itself is the error.
+        value = int(text) if is_int and len(text) <= _MAX_INT_DIGITS else float(text)
+        if abs(value) > _MAX_FLOAT if isinstance(value, int) else not math.isfinite(value):
+            raise _value_error(f"number `{_shorten(text)}` is too large", self._span(c))
+        return ast.Number(value, text, self._span(c))
 
     def string(self, c):
         return ast.String(_unquote(c[0]), self._span(c))
@@ -288,10 +303,27 @@ class _AstBuilder:
         return ast.Ident(str(c[0]), self._span(c))
 
     def tuple(self, c):
-        return ast.Tuple(_values(c), self._span(c))
+        return self._nested(ast.Tuple(_values(c), self._span(c)))
 
     def list(self, c):
-        return ast.List(_values(c), self._span(c))
+        return self._nested(ast.List(_values(c), self._span(c)))
+
+    def _nested(self, value):
+        """Bound how deep tuples and lists nest, so nothing downstream recurses past Python's
+        limit. Depths are kept by id while the file is parsed (reset per parse)."""
+        depth = 1 + max((self.depths.get(id(v), 0) for v in value.items), default=0)
+        if depth > MAX_NESTING:
+            raise _value_error(f"brackets nested more than {MAX_NESTING} deep", value.span)
+        self.depths[id(value)] = depth
+        return value
+
+
+def _value_error(message: str, span: Span) -> NodescriptError:
+    return NodescriptError([Diagnostic(SYNTAX_ERROR, Severity.ERROR, message, span)])
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-8:]} ({len(text)} characters)"
 
 
 def _values(children) -> tuple:
