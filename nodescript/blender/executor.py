@@ -1,19 +1,19 @@
 """The only module that touches bpy: reads a scene into diff.State, carries out diff.Changes,
-and renders. Everything it is told to do comes from a Plan; it decides nothing about versions.
+and renders. Everything it is told to do comes from a Plan; where the compositor lives and what
+File Output offers, it reads from the running version's dialect (nodescript.dialects).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 
 import bpy
 
 from nodescript.blender import chunked, compositor, diff, node_values, plan
+from nodescript.blender.lowering import Lowering
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
-from nodescript.blender.lowering import Lowering
+from nodescript.process import c_stdout_silenced
 
 # Pointer properties written by datablock name -> the bpy.data collection holding them.
 POINTER_COLLECTIONS = {"node_tree": "node_groups", "scene": "scenes", "image": "images",
@@ -608,20 +608,9 @@ def _absolute(path: str) -> str:
     return full + os.sep if not path or path.endswith(("/", "\\")) else full
 
 
-@contextlib.contextmanager
-def quiet():
-    """Silence what Blender prints to stdout from C ("Read blend", "Saved: ...", "Fra: ...");
-    nodescript prints its own summary. Errors still reach stderr."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+# Blender prints to stdout from C ("Read blend", "Saved: ...", "Fra: ..."); nodescript prints its
+# own summary. Errors still reach stderr.
+quiet = c_stdout_silenced
 
 
 def render_frame(scene, frame: int) -> None:
