@@ -13,7 +13,7 @@ from nodescript.blender import chunked, compositor, diff, node_values, plan
 from nodescript.blender.lowering import Lowering
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
-from nodescript.process import c_stdout_silenced
+from nodescript.process import c_stderr_filtered, c_stdout_silenced
 
 # Pointer properties written by datablock name -> the bpy.data collection holding them.
 POINTER_COLLECTIONS = {"node_tree": "node_groups", "scene": "scenes", "image": "images",
@@ -535,14 +535,17 @@ def redirect_outputs(scene, out_dir: str) -> None:
     """Every File Output to out_dir/<node name>/ (out_dir/<group>/<node name>/ inside a node
     group; file-name prefixes and slot sub-folders kept), the render result to out_dir/render/.
     Every name taken from the file is made safe (out_paths): nothing is written outside."""
-    items = _running_dialect().FILE_OUTPUT_ITEMS
+    dialect = _running_dialect()
     taken: set[str] = set()
     for label, node in _file_output_nodes(scene):
         folder = os.path.join(out_dir, *(safe_component(p) for p in label.split("/")))
         folder = _unused(folder, taken) + os.sep       # `a?` and `a*` are both `a_`
-        if items:
+        if dialect.FILE_OUTPUT_ITEMS:
             node.directory = folder
             node.file_name = safe_relative(node.file_name)   # sub-folders kept, inside
+            if dialect.ITEM_NAMES_ARE_PATHS and node.format.file_format != "OPEN_EXR_MULTILAYER":
+                for item in node.file_output_items:           # names are paths: kept inside
+                    item.name = safe_relative(item.name)
         elif node.format.file_format == "OPEN_EXR_MULTILAYER":
             node.base_path = folder + _safe_name(os.path.basename(node.base_path))
         else:
@@ -582,7 +585,8 @@ def file_outputs(scene, make) -> list:
         if dialect.FILE_OUTPUT_ITEMS:
             # An empty directory writes at the file system's root (measured in 5.0.1).
             folder, prefix = _absolute(node.directory) if node.directory else os.sep, node.file_name
-            slots = [(prefix + i.name, i.override_node_format, i) for i in node.file_output_items]
+            slots = [(_item_path(dialect, prefix + i.name), i.override_node_format, i)
+                     for i in node.file_output_items]
         elif multilayer:                               # 4.x: base_path is folder + prefix
             base = _absolute(node.base_path)
             folder, prefix = os.path.dirname(base), os.path.basename(base)
@@ -601,6 +605,12 @@ def file_outputs(scene, make) -> list:
     return found
 
 
+def _item_path(dialect, name: str) -> str:
+    """Where an item's file lands under the directory: sub-folders kept where item names are
+    paths (5.1 on; their leading `/` are dropped, measured)."""
+    return name.lstrip("/\\") if dialect.ITEM_NAMES_ARE_PATHS else name
+
+
 def _absolute(path: str) -> str:
     """Blender's `//` is the .blend's folder; any other relative path is the working folder's
     (4.x: an empty base path and a `//dir/` slot write dir/ there). A trailing `/` is kept."""
@@ -617,7 +627,7 @@ def render_frame(scene, frame: int) -> None:
     """Render one frame as a one-frame animation (in memory; the .blend is never saved)."""
     scene.frame_start = scene.frame_end = frame
     try:
-        with quiet():
+        with quiet(), c_stderr_filtered():
             result = bpy.ops.render.render(animation=True, scene=scene.name)
     except RuntimeError as exc:
         raise ExecutionError(f"Blender could not render frame {frame}: "

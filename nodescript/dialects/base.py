@@ -36,6 +36,9 @@ class Dialect:
     FILE_OUTPUT_ITEMS = False
     # File Output has a node-level save_as_render (4.5); before, each slot's own flag applies.
     NODE_SAVE_AS_RENDER = False
+    # A single-layer item's name is a path under the directory, sub-folders and all (5.1: an
+    # item "/abs/x" writes <directory>/abs/x0001.exr); 5.0 turns `/` in item names into `_`.
+    ITEM_NAMES_ARE_PATHS = False
     # File Output can write files without an extension (5.2: `use_file_extension`).
     FILE_EXTENSION_SWITCH = False
     # `format.media_type` must be set before `file_format` (5.0), value per file format.

@@ -27,7 +27,7 @@ from nodescript.lint import lint_file  # noqa: E402
 GROUND_INDEX, RAMP_INDEX = 128, 129
 
 GRAPH = """
-target "4.2".."5.0"
+target "4.2".."5.3"
 
 scene {
     engine = cycles
