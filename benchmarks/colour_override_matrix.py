@@ -1,0 +1,224 @@
+"""What a File Output writes when its format overrides the scene's colour management
+(`color_management = 'OVERRIDE'`): the measurements behind NS306 following a node's own view
+transform and NS315 (a linear colour space that changes EXR data); docs/accurate-depth.md.
+
+    .venvs/bpy-4.5/bin/python benchmarks/colour_override_matrix.py --json over-4.5.json
+    .venvs/core/bin/python benchmarks/colour_override_matrix.py --table over-4.2.json ...
+
+The scene, sources and reference are benchmarks/colour_management_matrix.py's (the example
+scene at 32x24, dither 0; a value, a vector (Normal) and a colour input, each also written to a
+32-bit EXR that follows the scene as the reference; the vector input is the value through Combine
+XYZ, so its values lie inside [0, 1]; the colour input is (value, 0, 0)). Two renders, scene view AgX and Raw; in each
+one File Output per case, its format overridden as the case says. Also printed: what an override
+starts with (view, look, exposure, gamma, display, linear colour space) on the node's format
+and, in 5.x, on an item's own format. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_spec = importlib.util.spec_from_file_location(
+    "colour_management_matrix", os.path.join(ROOT, "benchmarks", "colour_management_matrix.py"))
+cm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cm)
+
+SCENE_VIEWS = ["AgX", "Raw"]
+# (name, format, depth, save_as_render, override: view, exposure, linear colour space, display)
+CASES = [
+    ("png_std", "PNG", "8", True, {"view": "Standard"}),
+    ("png_raw", "PNG", "8", True, {"view": "Raw"}),
+    ("png_agx", "PNG", "8", True, {"view": "AgX"}),
+    ("png_raw_exp1", "PNG", "8", True, {"view": "Raw", "exposure": 1.0}),
+    ("png_raw_gamma2", "PNG", "8", True, {"view": "Raw", "gamma": 2.0}),
+    ("png_std_p3", "PNG", "8", True, {"view": "Standard", "display": "Display P3"}),
+    ("png_off_default", "PNG", "8", False, {}),
+    ("png_off_nc", "PNG", "8", False, {"space": "Non-Color"}),
+    ("png_off_lin709", "PNG", "8", False, {"space": "Linear Rec.709"}),
+    ("png_off_srgb", "PNG", "8", False, {"space": "sRGB"}),
+    ("png_on_raw_nc", "PNG", "8", True, {"view": "Raw", "space": "Non-Color"}),
+    ("exr_default", "OPEN_EXR", "32", True, {}),
+    ("exr_agx", "OPEN_EXR", "32", True, {"view": "AgX"}),
+    ("exr_lin709", "OPEN_EXR", "32", True, {"space": "Linear Rec.709"}),
+    ("exr_nc", "OPEN_EXR", "32", True, {"space": "Non-Color"}),
+    ("exr_2020", "OPEN_EXR", "32", True, {"space": "Linear Rec.2020"}),
+    ("exr_acescg", "OPEN_EXR", "32", True, {"space": "ACEScg"}),
+    ("exr_2020_off", "OPEN_EXR", "32", False, {"space": "Linear Rec.2020"}),
+    ("exr_srgb", "OPEN_EXR", "32", True, {"space": "sRGB"}),
+]
+
+
+def start_values(fmt) -> dict:
+    """What an override holds right after switching to it."""
+    fmt.color_management = "OVERRIDE"
+    view = fmt.view_settings
+    return {"view": view.view_transform, "look": view.look, "exposure": view.exposure,
+            "gamma": view.gamma, "display": fmt.display_settings.display_device,
+            "space": fmt.linear_colorspace_settings.name}
+
+
+def override(fmt, wanted: dict) -> dict:
+    fmt.color_management = "OVERRIDE"
+    if "display" in wanted:                 # the display first: it resets the view
+        fmt.display_settings.display_device = wanted["display"]
+    if "view" in wanted:
+        fmt.view_settings.view_transform = wanted["view"]
+    fmt.view_settings.look = "None"
+    fmt.view_settings.exposure = wanted.get("exposure", 0.0)
+    fmt.view_settings.gamma = wanted.get("gamma", 1.0)
+    if "space" in wanted:
+        fmt.linear_colorspace_settings.name = wanted["space"]
+    return {"view": fmt.view_settings.view_transform, "space": fmt.linear_colorspace_settings.name,
+            "display": fmt.display_settings.display_device}
+
+
+def node(tree, folder, fmt_name, depth, save_as_render, wanted, feeds):
+    cm.file_output(tree, folder, fmt_name, depth, save_as_render, "scene", feeds)
+    out = tree.nodes[-1]
+    return override(out.format, wanted)
+
+
+def item_case(tree, folder, feeds):
+    """5.x: a node following the scene (PNG 8) whose items override their own format to Raw."""
+    cm.file_output(tree, folder, "PNG", "8", True, "scene", feeds)
+    out = tree.nodes[-1]
+    items = getattr(out, "file_output_items", None)
+    if items is None:                       # 4.x: the slot's own format
+        for slot in out.file_slots:
+            slot.use_node_format = False
+            slot.format.file_format, slot.format.color_depth = "PNG", "8"
+            slot.format.color_mode = "RGB"
+            override(slot.format, {"view": "Raw"})
+            slot.save_as_render = True
+        return {"where": "slot"}
+    for item in items:
+        item.override_node_format = True
+        item.format.file_format, item.format.color_depth = "PNG", "8"
+        item.format.color_mode = "RGB"
+        override(item.format, {"view": "Raw"})
+    return {"where": "item"}
+
+
+def vector_ramp(tree, feeds):
+    """The vector input is the value (0-0.8) through Combine XYZ: a vector socket with values
+    in the middle of [0, 1], where tone curves differ (the Normal's 0 and 1 are fixed points of
+    most of them). The colour input is red only (the value, 0, 0): a grey is the same in every
+    linear colour space, a saturated colour is not."""
+    combine = cm.new_node(tree, "CompositorNodeCombineXYZ", "ShaderNodeCombineXYZ")
+    for i in range(3):
+        tree.links.new(feeds["value"], combine.inputs[i])
+    red = tree.nodes.new("CompositorNodeCombineColor")
+    tree.links.new(feeds["value"], red.inputs[0])
+    return {**feeds, "vector": combine.outputs[0], "colour": red.outputs[0]}
+
+
+def read(folder: str, name: str):
+    """cm.read with the channels in R, G, B order (an EXR stores them sorted: B, G, R)."""
+    import glob
+
+    import numpy as np
+    from nodescript.inspect.image import load_image
+
+    (path,) = glob.glob(os.path.join(folder, f"{name}*"))
+    image = load_image(path)
+    order = "RGBXYZV"
+    colour = sorted((c for c in image.channels if c.name.split(".")[-1] in order),
+                    key=lambda c: order.index(c.name.split(".")[-1]))
+    stack = np.stack([np.asarray(c.pixels, dtype=np.float64) for c in colour], axis=-1)
+    return stack, colour[0].full_scale, colour[0].pixel_type
+
+
+def measure(work: str) -> dict:
+    import bpy
+
+    version = "%d.%d" % tuple(bpy.app.version[:2])
+    results, starts = [], {}
+    for view in SCENE_VIEWS:
+        scene = cm.make_scene(bpy)
+        scene.view_settings.view_transform = view
+        scene.view_settings.look = "None"
+        tree = cm.tree_of(bpy, scene)
+        feeds = vector_ramp(tree, cm.sources(tree))
+        ref_dir = os.path.join(work, view, "ref")
+        cm.file_output(tree, ref_dir, "OPEN_EXR", "32", False, "scene", feeds)
+        probe = tree.nodes.new("CompositorNodeOutputFile")
+        starts[view] = {"node": start_values(probe.format)}
+        if hasattr(probe, "file_output_items"):
+            item = probe.file_output_items.new("RGBA", "x")
+            item.override_node_format = True
+            starts[view]["item"] = start_values(item.format)
+        tree.nodes.remove(probe)
+        cases = []
+        for name, fmt_name, depth, sar, wanted in CASES:
+            folder = os.path.join(work, view, name)
+            got = node(tree, folder, fmt_name, depth, sar, wanted, feeds)
+            cases.append((name, fmt_name, sar, wanted, got, folder))
+        folder = os.path.join(work, view, "own_format_raw")
+        cases.append(("own_format_raw", "PNG", True, {"view": "Raw"}, item_case(tree, folder, feeds),
+                      folder))
+        bpy.ops.render.render(write_still=False)
+        for name, fmt_name, sar, wanted, got, folder in cases:
+            for socket in cm.SOCKETS:
+                ref, _, _ = read(ref_dir, socket)
+                found, full_scale, _ = read(folder, socket)
+                entry = cm.compare(ref, found, full_scale)
+                entry.update(version=version, scene_view=view, case=name, format=fmt_name,
+                             save_as_render=sar, wanted=wanted, set=got, socket=socket)
+                results.append(entry)
+    return {"version": version, "results": results, "starts": starts}
+
+
+def cell(entry: dict) -> str:
+    if entry["linear"]:
+        return "linear"
+    if entry["format"] == "OPEN_EXR":
+        return f"changed ({entry['max_diff']:.2g})"
+    text = f"{entry['max_diff']:.0f} codes off"
+    if entry["socket"] == "vector":
+        text += " (" + ", ".join(f"{v:.0f}" for v in entry["ground"]) + ")"
+    return text
+
+
+def table(runs: list[dict]) -> str:
+    versions = [r["version"] for r in runs]
+    rows: dict[tuple, dict[str, str]] = {}
+    for run in runs:
+        for e in run["results"]:
+            key = (e["case"], e["scene_view"], e["socket"])
+            rows.setdefault(key, {})[run["version"]] = cell(e)
+    lines = ["| case | scene view | input | " + " | ".join(versions) + " |",
+             "| --- | --- | --- | " + " | ".join("---" for _ in versions) + " |"]
+    for key, cells in rows.items():
+        lines.append("| " + " | ".join(key) + " | "
+                     + " | ".join(cells.get(v, "n/a") for v in versions) + " |")
+    starts = ["", "What an override starts with:", ""]
+    for run in runs:
+        starts.append(f"- {run['version']}: {json.dumps(run['starts'])}")
+    return "\n".join(lines + starts)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", help="measure in this Blender and write the results here")
+    parser.add_argument("--table", nargs="+", help="print the table of these result files")
+    args = parser.parse_args(argv)
+    if args.table:
+        print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))
+        return 0
+    with tempfile.TemporaryDirectory() as work:
+        found = measure(work)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(found, indent=1))
+    print(table([found]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
