@@ -178,6 +178,21 @@ def exr_channels(slot: df.SlotFlow) -> list[str]:
     return ["R", "G", "B", "A"]
 
 
+def colour(slot: df.SlotFlow, graph: ir.Graph) -> "encoding.Colour":
+    """The colour management the slot's format saves with: its own override, else the
+    settings the scene's `graph` declares."""
+    from nodescript.lint.rules.precision import encoding
+
+    own = slot_format(slot).get("color_management")
+    if own is not None:
+        return encoding.Colour(own["view_transform"], own["look"], float(own["exposure"]),
+                               float(own["gamma"]), own["display_device"], own["color_space"],
+                               own=True)
+    return encoding.Colour(view_transform(graph), str(graph.setting("look", "None")),
+                           float(graph.setting("exposure", 0.0)),
+                           float(graph.setting("gamma", 1.0)))
+
+
 def view_transform(graph: ir.Graph) -> str | None:
     word = graph.setting("view_transform")
     if word is None:
