@@ -190,7 +190,7 @@ class Flow:
     _all_data: dict[str, bool] = field(default_factory=dict)
     _order: list[str] | None = None
     _bodies: dict[tuple, "Flow"] = field(default_factory=dict)
-    _transfers: dict[int, object] = field(default_factory=dict)
+    _transfers: dict[tuple, object] = field(default_factory=dict)
 
     def __post_init__(self):
         for link in self.graph.links:
@@ -297,14 +297,21 @@ class Flow:
                 return link
             link = into[0]
 
-    def transfer(self, link: ir.Link):
+    def transfer(self, link: ir.Link, component: int | None = None):
         """The chain of per-pixel functions from a data pass to the value on `link`
-        (nodescript.lint.values.Transfer), or None when it cannot be followed."""
-        key = id(link)
+        (nodescript.lint.values.Transfer), or None when it cannot be followed. `component`:
+        to that component (0, 1, 2) of a vector or colour value."""
+        key = (id(link), component)
         if key not in self._transfers:
             from nodescript.lint import values
-            self._transfers[key] = values.transfer(self, link, pass_of)
+            self._transfers[key] = values.transfer(self, link, pass_of, component=component)
         return self._transfers[key]
+
+    def component_transfers(self, link: ir.Link) -> list:
+        """The chains to each component (x, y, z or r, g, b) of the vector or colour value on
+        `link` that carries a pass; components a constant makes are left out."""
+        found = (self.transfer(link, c) for c in range(3))
+        return [t for t in found if t is not None]
 
     def body_flow(self, group: str, constants: dict[str, float] | None = None) -> "Flow":
         """A group body's flow to follow values through it: inputs symbolic (`@name`), except

@@ -911,3 +911,41 @@ def test_a_muted_node_is_not_blamed_for_what_it_would_do():
     """
     assert only(lint(graph.replace("MUTE", "mute=true")), "NS308") == []
     assert one(lint(graph.replace("MUTE", "mute=false")), "NS308").severity is Severity.ERROR
+
+
+def test_ns301_normal_remapped_per_component_through_vector_math():
+    diags = lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))) -> FileOutput(path="//n/", format=png, depth=8)
+    ''')
+    message = one(diags, "NS301").message
+    assert "maps each component's -1 to 1 to 0 to 1: 8-bit steps of 0.00784 per component" \
+        in message
+    scaled = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        rl.Normal -> VectorMath(operation=scale, Scale=1) -> FileOutput(path="//n/", format=png, depth=8)
+    '''), "NS301").message
+    assert "only 50% of -1 to 1 survives the file's [0, 1] clamp" in scaled
+
+
+def test_ns301_depth_through_combine_xyz_keeps_its_range():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [depth]
+            depth_range = (8, 10)
+        }
+        rl = RenderLayers()
+        cx = CombineXYZ()
+        rl.Depth -> cx.X
+        cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
+    '''), "NS301").message
+    assert "8-bit steps of 78.4 mm over 8-10 m (depth_range)" in message

@@ -69,9 +69,8 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
     p = primary_pass(slot.passes)
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
-    transfer = flow.transfer(slot.link)
-    if transfer is not None and transfer.source != p:
-        transfer = None
+    transfers = slot_transfers(flow, slot, p)
+    transfer = transfers[0] if transfers else None
     identity = transfer is not None and transfer.identity
     if p in df.METRIC_PASSES:
         spread = length(a.range.span / levels)
@@ -89,6 +88,8 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
         if transfer is not None:
             return mapped.metric_loss(a, transfer, bits)
         return f"{bits}-bit steps are {spread} over {a.range.over()}"
+    if p in ("Normal", "Denoising Normal") and transfer is not None and not identity:
+        return mapped.component_loss(transfers, bits)
     if p in ("Normal", "Denoising Normal", "Vector") and (identity or transfer is None):
         what = "negative components clamp to 0" if p != "Vector" else "motion clamps to [0, 1] px"
         return f"{what} and the rest is quantized to 1/{levels}"
@@ -99,14 +100,26 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
     return f"values clamp to [0, 1] and are quantized to steps of 1/{levels}"
 
 
+def slot_transfers(flow: df.Flow, slot: df.SlotFlow, p: str) -> list:
+    """The chains from pass `p` to the slot: per component for a vector or colour slot (the
+    components that carry `p`), else the one value's."""
+    if slot.socket_type in ("VECTOR", "RGBA"):
+        found = [t for t in flow.component_transfers(slot.link) if t.source == p]
+        if found:
+            return found
+    transfer = flow.transfer(slot.link)
+    return [transfer] if transfer is not None and transfer.source == p else []
+
+
 def half_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow) -> str:
     p = primary_pass(slot.passes)
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
     if p in df.METRIC_PASSES:
-        transfer = flow.transfer(slot.link)
+        transfers = slot_transfers(flow, slot, p)
+        transfer = transfers[0] if transfers else None
         far = a.range.far
-        if transfer is None or transfer.source != p:
+        if transfer is None:
             written, slope = far, 1.0
         else:                              # the chain's value and slope at the far end
             h = max(far * 1e-6, 1e-9)
