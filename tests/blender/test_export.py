@@ -354,7 +354,7 @@ def test_colour_menu_and_boolean_inputs():
 
 
 def test_float_text_is_the_shortest_that_round_trips_float32():
-    from nodescript.blender.export import _float
+    from nodescript.blender.export_text import float_text as _float
 
     assert [_float(x) for x in (0.1, 0.01, 20.0, -0.0, -2.5, 1e-07, 123456.789, 1 / 3)] == \
         ["0.1", "0.01", "20", "0", "-2.5", "1e-07", "123456.79", "0.33333333"]
