@@ -58,3 +58,25 @@ def test_a_changed_override_is_drift_and_apply_restores_it(make_scene, cli, grap
     assert cli("apply", scene_file, graph_file).code == 0
     node = compositor(open_file(scene_file)).nodes["out"]
     assert node.format.view_settings.view_transform == "Raw"
+
+
+def test_an_override_exports_and_rebuilds(make_scene, cli, graph, open_file, tmp_path):
+    from conftest import nodes_part
+
+    from nodescript.blender.export import export_scene
+    from nodescript.fmt import format_source
+
+    scene_file, graph_file = make_scene(), graph(GRAPH)
+    assert cli("apply", scene_file, graph_file).code == 0
+    open_file(scene_file)
+    text = export_scene(bpy.context.scene, version=V)
+    assert nodes_part(text) == nodes_part(format_source(GRAPH))
+    node = compositor(bpy.context.scene).nodes["out"]      # as a user sets it in the sidebar
+    node.format.view_settings.exposure = 0.5
+    node.format.view_settings.look = "None"
+    bpy.ops.wm.save_mainfile()
+    text = export_scene(bpy.context.scene, version=V)
+    assert "view_transform=raw, exposure=0.5" in text
+    exported = tmp_path / "exported.nodes"
+    exported.write_text(text)
+    assert cli("apply", scene_file, exported, "--check").code == 0
