@@ -4,6 +4,7 @@ transform and NS315 (a linear colour space that changes EXR data); docs/accurate
 
     .venvs/bpy-4.5/bin/python benchmarks/colour_override_matrix.py --json over-4.5.json
     .venvs/core/bin/python benchmarks/colour_override_matrix.py --table over-4.2.json ...
+    .venvs/core/bin/python benchmarks/colour_override_matrix.py --summary over-*.json  # docs
 
 The scene, sources and reference are benchmarks/colour_management_matrix.py's (the example
 scene at 32x24, dither 0; a value, a vector (Normal) and a colour input, each also written to a
@@ -203,11 +204,57 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines + starts)
 
 
+WHAT = {"png_std": "PNG 8, on, view Standard", "png_raw": "PNG 8, on, view Raw",
+        "png_agx": "PNG 8, on, view AgX", "png_raw_exp1": "PNG 8, on, Raw, exposure 1",
+        "png_raw_gamma2": "PNG 8, on, Raw, gamma 2",
+        "png_std_p3": "PNG 8, on, Standard, display Display P3",
+        "png_off_default": "PNG 8, off, colour space not set",
+        "png_off_nc": "PNG 8, off, Non-Color", "png_off_lin709": "PNG 8, off, Linear Rec.709",
+        "png_off_srgb": "PNG 8, off, sRGB", "png_on_raw_nc": "PNG 8, on, Raw, Non-Color",
+        "exr_default": "EXR 32, on, colour space not set", "exr_agx": "EXR 32, on, view AgX",
+        "exr_lin709": "EXR 32, Linear Rec.709", "exr_nc": "EXR 32, Non-Color",
+        "exr_2020": "EXR 32, Linear Rec.2020", "exr_acescg": "EXR 32, ACEScg",
+        "exr_2020_off": "EXR 32, off, Linear Rec.2020", "exr_srgb": "EXR 32, sRGB",
+        "own_format_raw": "an input's own format: PNG 8, on, view Raw"}
+
+
+def summary(runs: list[dict]) -> str:
+    """The docs' table: one row per case, one column per input type; a cell names the versions
+    when they differ (the scene's view, AgX or Raw, never changed a result)."""
+    cells: dict[str, dict[str, dict[str, set]]] = {}
+    for run in runs:
+        for e in run["results"]:
+            text = "linear" if e["linear"] else (
+                f"changed (up to {e['max_diff']:.2g})" if e["format"] == "OPEN_EXR"
+                else f"{e['max_diff']:.0f} codes off")
+            cells.setdefault(e["case"], {}).setdefault(e["socket"], {}) \
+                .setdefault(text, set()).add(run["version"])
+    lines = ["| override (format, save as render, settings) | value | vector | colour |",
+             "| --- | --- | --- | --- |"]
+    every = {r["version"] for r in runs}
+    for case, sockets in cells.items():
+        row = []
+        for socket in cm.SOCKETS:
+            texts = sockets[socket]
+            if len(texts) == 1:
+                row.append(next(iter(texts)))
+                continue
+            row.append("; ".join(f"{', '.join(sorted(vs))}: {t}" for t, vs in
+                                 sorted(texts.items(), key=lambda kv: min(kv[1]))
+                                 if vs != every))
+        lines.append(f"| {WHAT.get(case, case)} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="measure in this Blender and write the results here")
     parser.add_argument("--table", nargs="+", help="print the table of these result files")
+    parser.add_argument("--summary", nargs="+", help="print the docs' table of these files")
     args = parser.parse_args(argv)
+    if args.summary:
+        print(summary([json.load(open(p, encoding="utf-8")) for p in args.summary]))
+        return 0
     if args.table:
         print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))
         return 0

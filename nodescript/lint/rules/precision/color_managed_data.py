@@ -111,7 +111,20 @@ def color_managed_data(ctx: LintContext):
     nodescript sets the node's `save_as_render` on each), and sRGB-encodes them with
     `save_as_render=false` (except 16-bit files in 4.2, written linear). Only the Raw view
     transform with save as render on leaves them linear. Float (single-value) inputs are never
-    colour-managed, and OpenEXR never is.
+    colour-managed, and OpenEXR is not either unless its format says otherwise (below).
+
+    A File Output's format (or an input's own) can override the scene's colour management
+    (`FileOutput(format=png, view_transform=raw)`); the rule then follows the node's view,
+    look, exposure and gamma instead of the scene's (measured in every version with
+    benchmarks/colour_override_matrix.py): a Raw override on an AgX scene is linear and not
+    reported, an AgX override on a Raw scene bakes the view into the data, Standard is the sRGB
+    curve (not exact: only 0 and 1 are fixed points), and exposure or gamma of a Raw override
+    are a curve the message quantifies. With `save_as_render=false` an override's
+    `color_space` decides: Non-Color or Linear Rec.709 is linear where the version honours it
+    (4.2 only Non-Color; 5.2 ignores it and sRGB-encodes; the message names those versions).
+    An OpenEXR whose override has a `color_space` other than the scene's linear one (or
+    Non-Color) converts colour inputs to it: reported too (value and vector inputs are never
+    converted).
 
     A graph that undoes the sRGB curve right before the File Output (Convert Colorspace from
     sRGB to Linear Rec.709 with `save_as_render=false` or the Standard view) writes linear codes
