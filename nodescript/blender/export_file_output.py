@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from nodescript import vocabulary
 from nodescript.blender.export_text import label_arg, language, string_text
 from nodescript.blender.lower_file_output import FOUR_COMPONENT_PASSES
-from nodescript.resolve import file_colour
-from nodescript.scene_settings import VIEW_TRANSFORMS
+from nodescript.scene_settings import (FILE_COLOUR_SETTINGS, FILE_COLOUR_STARTS, VIEW_TRANSFORMS,
+                                      file_colour_space)
 
 if TYPE_CHECKING:
     from nodescript.blender.export_scene import SceneExporter
@@ -152,14 +152,13 @@ def colour_args(fmt) -> list[str]:
         return []
     view = fmt.view_settings
     words = {name: word for word, name in VIEW_TRANSFORMS.items()}
-    wanted = dict(file_colour.STARTS, color_space="Linear Rec.709"
-                  if fmt.file_format in file_colour.FLOAT_FORMATS else "sRGB")
+    wanted = dict(FILE_COLOUR_STARTS, color_space=file_colour_space(fmt.file_format))
     found = {"view_transform": view.view_transform, "look": view.look,
              "exposure": view.exposure, "gamma": view.gamma,
              "display_device": fmt.display_settings.display_device,
              "color_space": fmt.linear_colorspace_settings.name}
     args = []
-    for name, key in file_colour.SETTINGS.items():
+    for name, key in FILE_COLOUR_SETTINGS.items():
         value = found[key]
         if value == wanted[key] and not (key == "view_transform" and
                                          all(found[k] == wanted[k] for k in found)):

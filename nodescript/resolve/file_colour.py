@@ -13,16 +13,12 @@ from nodescript import vocabulary
 from nodescript.diagnostics import did_you_mean
 from nodescript.resolve import codes
 from nodescript.resolve.values import describe
-from nodescript.scene_settings import VIEW_TRANSFORMS
+from nodescript.scene_settings import (FILE_COLOUR_SETTINGS, FILE_COLOUR_STARTS, VIEW_TRANSFORMS,
+                                      file_colour_space)
 from nodescript.syntax import ast
 from nodescript.vocabulary import fold
 
-# Written name -> binding key under the format's "color_management".
-SETTINGS = {"view_transform": "view_transform", "look": "look", "exposure": "exposure",
-            "gamma": "gamma", "display": "display_device", "color_space": "color_space"}
-STARTS = {"view_transform": "AgX", "look": "None", "exposure": 0.0, "gamma": 1.0,
-          "display_device": "sRGB"}
-FLOAT_FORMATS = frozenset({"OPEN_EXR", "OPEN_EXR_MULTILAYER", "HDR"})
+SETTINGS, STARTS = FILE_COLOUR_SETTINGS, FILE_COLOUR_STARTS
 
 
 def color_spaces(version: str) -> list[str]:
@@ -40,8 +36,7 @@ def resolve(given: dict, file_format: str, version: str, resolver) -> dict | Non
     args = {name: given[name] for name in SETTINGS if name in given}
     if not args:
         return None
-    out = dict(STARTS)
-    out["color_space"] = "Linear Rec.709" if file_format in FLOAT_FORMATS else "sRGB"
+    out = dict(STARTS, color_space=file_colour_space(file_format))
     for name, arg in args.items():
         value = _value(name, arg, version, resolver)
         if value is not None:
