@@ -136,3 +136,13 @@ def test_an_exr_colour_space_changes_colour_inputs_only():
     assert "slot `depth`" in message and "colour space ACEScg converts it" in message
     assert codes(body.format(space="Non-Color")) == []
     assert codes(body.format(space="Linear Rec.709")) == []
+
+
+def test_fix_to_exr_drops_an_integer_files_colour_space():
+    from nodescript.lint.fixes import fix_source
+
+    text = SCENE + ('rl.Depth -> FileOutput(path="//d/", format=png, depth=16, '
+                    'view_transform=raw, color_space="sRGB")\n')
+    fixed, count = fix_source(text, "t.nodes")
+    assert count >= 1
+    assert 'format=exr, depth=32, view_transform=raw, codec=zip)' in fixed, fixed

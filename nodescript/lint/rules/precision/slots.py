@@ -168,6 +168,8 @@ def fix_edits(flow: df.Flow, slot: df.SlotFlow, code: str) -> dict[str, str | No
             return None
         edits = {"format": "exr", "depth": "32", "codec": "zip", "quality": None,
                  "compression": None}
+        if "color_management" in fmt:      # an integer file's colour space would convert EXR
+            edits["color_space"] = None    # colour inputs: EXR's own default is linear
         mode = fmt.get("color_mode")
         for version in slot.graph.targets:
             modes = catalog.load(version).image_format.get("per_format", {}) \
