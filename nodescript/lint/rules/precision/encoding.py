@@ -135,7 +135,7 @@ def file_encoding(slot: df.SlotFlow, colour: Colour, save_as_render: bool,
                         None, None)
     if bits == 16 and not dialects.get(slot.version).SRGB_16BIT_WITHOUT_SAVE_AS_RENDER:
         return None
-    if colour.own and colour.space is not None and colour.space not in ("sRGB",):
+    if colour.own and colour.space not in (None, "sRGB"):
         return Encoding(f"it is sRGB-encoded on save: with save_as_render=false this version "
                         f"ignores the File Output's colour space {colour.space}", srgb_encode,
                         None)
