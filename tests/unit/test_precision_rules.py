@@ -949,3 +949,17 @@ def test_ns301_depth_through_combine_xyz_keeps_its_range():
         cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
     '''), "NS301").message
     assert "8-bit steps of 78.4 mm over 8-10 m (depth_range)" in message
+
+
+def test_ns301_an_affine_vector_chain_without_a_range_is_sized_over_what_it_maps():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [depth]
+        }
+        rl = RenderLayers()
+        cx = CombineXYZ()
+        rl.Depth -> cx.X
+        cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
+    '''), "NS301").message
+    assert "78.4 mm steps over 0-20 m, and values outside that range clamp" in message

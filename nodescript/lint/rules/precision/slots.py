@@ -51,11 +51,17 @@ def reaches(slot: df.SlotFlow) -> str:
     return f"{passes} {verb} FileOutput `{slot.node.name}` slot `{slot.slot}`"
 
 
-def linear_mapping(flow: df.Flow, slot: df.SlotFlow, p: str) -> tuple[float, float, list[str]] | None:
+def linear_mapping(flow: df.Flow, slot: df.SlotFlow, p: str,
+                   transfer=None) -> tuple[float, float, list[str]] | None:
+    """(scale, offset, nodes) when the slot's value is `p * scale + offset`: from the graph's
+    linear nodes, else from a chain (`transfer`, per component) whose steps are all affine."""
     found = flow.linear(slot.link)
-    if found is None or found[0] != p:
+    if found is not None and found[0] == p:
+        return found[1], found[2], found[3]
+    affine = [getattr(fn, "affine", None) for fn in (transfer.compiled if transfer else ())]
+    if len(affine) != 1 or affine[0] is None:
         return None
-    return found[1], found[2], found[3]
+    return affine[0][0], affine[0][1], transfer.nodes
 
 
 def lossy_format(fmt: dict) -> bool:
@@ -79,7 +85,7 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
                     f"even remapped to {a.range.over()}, {bits}-bit steps would be {spread}")
         if transfer is not None and a.range.declared:
             return mapped.metric_loss(a, transfer, bits)
-        mapping = linear_mapping(flow, slot, p)
+        mapping = linear_mapping(flow, slot, p, transfer)
         if mapping is not None and mapping[0] != 0:
             scale, offset, _ = mapping
             lo, hi = sorted(((0 - offset) / scale, (1 - offset) / scale))
