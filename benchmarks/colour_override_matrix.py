@@ -9,7 +9,7 @@ transform and NS315 (a linear colour space that changes EXR data); docs/accurate
 The scene, sources and reference are benchmarks/colour_management_matrix.py's (the example
 scene at 32x24, dither 0; a value, a vector (Normal) and a colour input, each also written to a
 32-bit EXR that follows the scene as the reference; the vector input is the value through Combine
-XYZ, so its values lie inside [0, 1]; the colour input is (value, 0, 0)). Two renders, scene view AgX and Raw; in each
+XYZ, so its values lie inside [0, 1]; the colour input here is (value, 0, 0)). Two renders, scene view AgX and Raw; in each
 one File Output per case, its format overridden as the case says. Also printed: what an override
 starts with (view, look, exposure, gamma, display, linear colour space) on the node's format
 and, in 5.x, on an item's own format. Asserts nothing.
@@ -31,6 +31,7 @@ cm = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cm)
 
 SCENE_VIEWS = ["AgX", "Raw"]
+SOCKETS = ["value", "vector", "colour"]
 # (name, format, depth, save_as_render, override: view, exposure, linear colour space, display)
 CASES = [
     ("png_std", "PNG", "8", True, {"view": "Standard"}),
@@ -106,33 +107,12 @@ def item_case(tree, folder, feeds):
     return {"where": "item"}
 
 
-def vector_ramp(tree, feeds):
-    """The vector input is the value (0-0.8) through Combine XYZ: a vector socket with values
-    in the middle of [0, 1], where tone curves differ (the Normal's 0 and 1 are fixed points of
-    most of them). The colour input is red only (the value, 0, 0): a grey is the same in every
-    linear colour space, a saturated colour is not."""
-    combine = cm.new_node(tree, "CompositorNodeCombineXYZ", "ShaderNodeCombineXYZ")
-    for i in range(3):
-        tree.links.new(feeds["value"], combine.inputs[i])
+def red_colour(tree, feeds):
+    """The colour input is red only, (value, 0, 0): a grey is the same in every linear colour
+    space, a saturated colour is not."""
     red = tree.nodes.new("CompositorNodeCombineColor")
     tree.links.new(feeds["value"], red.inputs[0])
-    return {**feeds, "vector": combine.outputs[0], "colour": red.outputs[0]}
-
-
-def read(folder: str, name: str):
-    """cm.read with the channels in R, G, B order (an EXR stores them sorted: B, G, R)."""
-    import glob
-
-    import numpy as np
-    from nodescript.inspect.image import load_image
-
-    (path,) = glob.glob(os.path.join(folder, f"{name}*"))
-    image = load_image(path)
-    order = "RGBXYZV"
-    colour = sorted((c for c in image.channels if c.name.split(".")[-1] in order),
-                    key=lambda c: order.index(c.name.split(".")[-1]))
-    stack = np.stack([np.asarray(c.pixels, dtype=np.float64) for c in colour], axis=-1)
-    return stack, colour[0].full_scale, colour[0].pixel_type
+    return {**feeds, "colour": red.outputs[0]}
 
 
 def measure(work: str) -> dict:
@@ -145,7 +125,7 @@ def measure(work: str) -> dict:
         scene.view_settings.view_transform = view
         scene.view_settings.look = "None"
         tree = cm.tree_of(bpy, scene)
-        feeds = vector_ramp(tree, cm.sources(tree))
+        feeds = red_colour(tree, cm.sources(tree))
         ref_dir = os.path.join(work, view, "ref")
         cm.file_output(tree, ref_dir, "OPEN_EXR", "32", False, "scene", feeds)
         probe = tree.nodes.new("CompositorNodeOutputFile")
@@ -165,9 +145,9 @@ def measure(work: str) -> dict:
                       folder))
         bpy.ops.render.render(write_still=False)
         for name, fmt_name, sar, wanted, got, folder in cases:
-            for socket in cm.SOCKETS:
-                ref, _, _ = read(ref_dir, socket)
-                found, full_scale, _ = read(folder, socket)
+            for socket in SOCKETS:
+                ref, _, _ = cm.read(ref_dir, socket)
+                found, full_scale, _ = cm.read(folder, socket)
                 entry = cm.compare(ref, found, full_scale)
                 entry.update(version=version, scene_view=view, case=name, format=fmt_name,
                              save_as_render=sar, wanted=wanted, set=got, socket=socket)
@@ -234,7 +214,7 @@ def summary(runs: list[dict]) -> str:
     every = {r["version"] for r in runs}
     for case, sockets in cells.items():
         row = []
-        for socket in cm.SOCKETS:
+        for socket in SOCKETS:
             texts = sockets[socket]
             if len(texts) == 1:
                 row.append(next(iter(texts)))

@@ -23,7 +23,8 @@ FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality
 COLOUR_PATHS = (("display_device", "display_settings.display_device"),
                 ("view_transform", "view_settings.view_transform"),
                 ("look", "view_settings.look"), ("exposure", "view_settings.exposure"),
-                ("gamma", "view_settings.gamma"), ("color_space", "linear_colorspace_settings.name"))
+                ("gamma", "view_settings.gamma"),
+                ("color_space", "linear_colorspace_settings.name"))
 
 
 def format_properties(fmt: dict) -> dict[str, object]:

