@@ -1,16 +1,16 @@
 """What a File Output writes when its format overrides the scene's colour management
 (`color_management = 'OVERRIDE'`): the measurements behind NS306 following a node's own view
-transform and NS315 (a linear colour space that changes EXR data); docs/accurate-depth.md.
+transform and colour space (also an EXR's, which converts colour inputs); docs/accurate-depth.md.
 
     .venvs/bpy-4.5/bin/python benchmarks/colour_override_matrix.py --json over-4.5.json
     .venvs/core/bin/python benchmarks/colour_override_matrix.py --table over-4.2.json ...
     .venvs/core/bin/python benchmarks/colour_override_matrix.py --summary over-*.json  # docs
 
 The scene, sources and reference are benchmarks/colour_management_matrix.py's (the example
-scene at 32x24, dither 0; a value, a vector (Normal) and a colour input, each also written to a
-32-bit EXR that follows the scene as the reference; the vector input is the value through Combine
-XYZ, so its values lie inside [0, 1]; the colour input here is (value, 0, 0)). Two renders, scene view AgX and Raw; in each
-one File Output per case, its format overridden as the case says. Also printed: what an override
+scene at 32x24, dither 0; a value, a vector (the value through Combine XYZ) and a colour input,
+each also written to a 32-bit EXR that follows the scene as the reference), except that the
+colour input here is (value, 0, 0). Two renders, scene view AgX and Raw; in each one File Output
+per case, its format overridden as the case says. Also printed: what an override
 starts with (view, look, exposure, gamma, display, linear colour space) on the node's format
 and, in 5.x, on an item's own format. Asserts nothing.
 """
