@@ -287,7 +287,7 @@ def test_a_standard_override_is_the_srgb_curve(case):
 def test_a_normal_remapped_per_component_has_the_predicted_step(case):
     graph, files, _, normal = case
     message = _message(graph, "NS301", "remap")
-    assert "maps each component's -1 to 1 to 0 to 1" in message
+    assert "maps each component from -1 to 1 to 0 to 1" in message
     predicted = float(re.search(r"steps of ([\d.]+) per component", message).group(1))
     codes = _channels(files["remap"])
     assert np.abs(codes - np.round((normal * 0.5 + 0.5) * 255)).max() <= 1   # linear: raw view

@@ -77,7 +77,7 @@ def case(tmp_path_factory):
 def test_vector_math_remap_step_matches_the_codes(case):
     graph, files, normal = case
     message = _message(graph, "NS301", "vm")
-    assert "the graph (`half`) maps each component's -1 to 1 to 0 to 1" in message
+    assert "the graph (`half`) maps each component from -1 to 1 to 0 to 1" in message
     predicted = float(re.search(r"steps of ([\d.]+) per component", message).group(1))
     codes = _channels(files["vm"])
     assert np.abs(codes - np.round((normal * 0.5 + 0.5) * 255)).max() <= 1

@@ -923,7 +923,7 @@ def test_ns301_normal_remapped_per_component_through_vector_math():
         rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))) -> FileOutput(path="//n/", format=png, depth=8)
     ''')
     message = one(diags, "NS301").message
-    assert "maps each component's -1 to 1 to 0 to 1: 8-bit steps of 0.00784 per component" \
+    assert "maps each component from -1 to 1 to 0 to 1: 8-bit steps of 0.00784 per component" \
         in message
     scaled = one(lint('''
         target "4.5".."5.3"
@@ -963,3 +963,17 @@ def test_ns301_an_affine_vector_chain_without_a_range_is_sized_over_what_it_maps
         cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
     '''), "NS301").message
     assert "78.4 mm steps over 0-20 m, and values outside that range clamp" in message
+
+
+def test_ns301_one_normal_component_is_named():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        sep = SeparateXYZ()
+        rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))) -> sep
+        sep.Z -> FileOutput(path="//z/", format=png, depth=16)
+    '''), "NS301").message
+    assert "maps the normal's z from -1 to 1 to 0 to 1: 16-bit steps of 3.05e-05" in message

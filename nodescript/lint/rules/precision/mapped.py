@@ -90,7 +90,10 @@ def component_loss(transfers: list[values.Transfer], bits: int) -> str:
     nodes = ", ".join(f"`{n}`" for n in names)
     lo = min(s.out_range[0] for s in sampled)
     hi = max(s.out_range[1] for s in sampled)
-    text = f"the graph ({nodes}) maps each component's -1 to 1 to {num(round(lo, 4))} to " \
+    at = transfers[0].component
+    what = f"the normal's {'xyz'[at]}" if len(transfers) == 1 and at is not None \
+        else "each component"
+    text = f"the graph ({nodes}) maps {what} from -1 to 1 to {num(round(lo, 4))} to " \
         f"{num(round(hi, 4))}"
     steps = [found for found in (s.steps(levels) for s in sampled) if found]
     if not steps:
