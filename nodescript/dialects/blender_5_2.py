@@ -2,8 +2,8 @@
 extension off (`use_file_extension`); Mix's factor defaults to 1.0 (0.5 before: lowering writes
 the language's value, see vocabulary.language_defaults); function nodes (Switch as
 GeometryNodeSwitch, strings, ...) enter the compositor; the compositor device defaults to GPU; a
-format's colour-management override loses its colour space with save_as_render off (PNG vector
-and colour inputs are sRGB-encoded whatever it says; measured, CPU and GPU device alike)."""
+format's colour-management override loses its colour space with save_as_render off (8-bit PNG
+vector and colour inputs are sRGB-encoded whatever it says; measured, CPU and GPU device alike)."""
 
 from nodescript.dialects.blender_5_1 import Blender51
 

@@ -146,3 +146,11 @@ def test_fix_to_exr_drops_an_integer_files_colour_space():
     fixed, count = fix_source(text, "t.nodes")
     assert count >= 1
     assert 'format=exr, depth=32, view_transform=raw, codec=zip)' in fixed, fixed
+
+
+def test_sixteen_bit_files_keep_the_override_colour_space_in_every_version():
+    body = ('rl.Normal -> FileOutput(path="//n/", format=png, depth=16, save_as_render=false, '
+            'color_space="{space}")')
+    assert codes(body.format(space="Linear Rec.709")) == []
+    (encoded,) = codes(body.format(space="sRGB"))       # even 4.2, linear without an override
+    assert "the File Output's colour space is sRGB" in encoded and "(Blender" not in encoded

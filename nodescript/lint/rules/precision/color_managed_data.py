@@ -121,7 +121,8 @@ def color_managed_data(ctx: LintContext):
     curve (not exact: only 0 and 1 are fixed points), and exposure or gamma of a Raw override
     are a curve the message quantifies. With `save_as_render=false` an override's
     `color_space` decides: Non-Color or Linear Rec.709 is linear where the version honours it
-    (4.2 only Non-Color; 5.2 ignores it and sRGB-encodes; the message names those versions).
+    (in 8-bit files 4.2 only Non-Color and 5.2 none: it sRGB-encodes, and the message names
+    those versions; 16-bit files in every version).
     An OpenEXR whose override has a `color_space` other than the scene's linear one (or
     Non-Color) converts colour inputs to it: reported too (value and vector inputs are never
     converted).

@@ -107,12 +107,13 @@ def view_encoding(colour: Colour) -> Encoding | None:
     return Encoding(f"{name} is applied on save (save as render)", curve, measured)
 
 
-def honoured_space(version: str, colour: Colour) -> str | None:
+def honoured_space(version: str, colour: Colour, bits: int) -> str | None:
     """The override's colour space an integer file is written in with save as render off, or
-    None when Blender ignores it (measured: 4.2 keeps only Non-Color, 5.2 none)."""
+    None when Blender ignores it (measured: in 8-bit files 4.2 keeps only Non-Color and 5.2
+    none; 16-bit files keep it in every version)."""
     if not colour.own or colour.space is None:
         return None
-    honours = dialects.get(version).INTEGER_FILE_OVERRIDE_SPACES
+    honours = dialects.get(version).INTEGER_FILE_OVERRIDE_SPACES if bits == 8 else "any"
     if honours == "any" or (honours == "non-color" and colour.space == "Non-Color"):
         return colour.space
     return None
@@ -124,7 +125,7 @@ def file_encoding(slot: df.SlotFlow, colour: Colour, save_as_render: bool,
     linear."""
     if save_as_render:
         return view_encoding(colour)
-    space = honoured_space(slot.version, colour)
+    space = honoured_space(slot.version, colour, bits)
     if space in LINEAR_SPACES:
         return None
     if space == "sRGB":
