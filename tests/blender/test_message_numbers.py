@@ -103,6 +103,12 @@ nsep.Y -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> ncomb.Y
 nsep.Z -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> ncomb.Z
 ncomb -> remap.normal
 
+lc = CombineColor()
+linoff = FileOutput(path="//linoff/", format=png, depth=8, save_as_render=false,
+                    color_space="Linear Rec.709")
+rl.Depth -> MapRange(from_min=8, from_max=10, to_min=0, to_max=1, clamp=false) -> lc.Red
+lc -> linoff.depth
+
 dcomb = CombineXYZ()
 dvec = FileOutput(path="//dvec/", format=png, depth=8, view_transform=raw)
 rl.Depth -> Math(operation=multiply_add, inputs=(_, 0.5, -4)) -> dcomb.X
@@ -304,3 +310,17 @@ def test_depth_in_one_component_of_a_vector_keeps_its_range(case):
     codes = _channels(files["dvec"])[..., 0]
     slope = np.polyfit(codes.ravel(), depth.ravel(), 1)[0]
     assert 0.5 <= predicted / slope <= 2, (predicted, slope)
+
+
+def test_an_override_colour_space_without_save_as_render_is_what_each_version_writes(case):
+    """8-bit files: Linear Rec.709 is linear where the version honours it, sRGB-encoded where
+    it does not (4.2, 5.2); lint names exactly the versions that encode."""
+    graph, files, depth, _ = case
+    found = [d.message for d in lint_file(str(graph)).diagnostics
+             if d.code == "NS306" and "FileOutput `linoff`" in d.message]
+    named = re.search(r"\(Blender ([\d., ]+)\)$", found[0]) if found else None
+    reported = named is not None and \
+        "%d.%d" % tuple(bpy.app.version[:2]) in named.group(1).split(", ")
+    codes = _channels(files["linoff"])[..., 0]
+    linear = np.abs(codes - np.round(np.clip((depth - 8) / 2, 0, 1) * 255)).max() <= 1
+    assert reported != linear, (found, linear)
