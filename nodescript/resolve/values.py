@@ -98,10 +98,12 @@ _SOCKET_LENGTHS = {"RGBA": 4, "VECTOR": 3}
 
 
 def for_socket(value: ast.Value, socket: SocketSpec, what: str) -> object:
-    """Convert for an unlinked input socket's default_value."""
+    """Convert for an unlinked input socket's default_value. Numbers are held to Blender's hard
+    limits, not to the UI's range: what a script can set, and export writes, resolves."""
     kind = socket.type
     if kind in ("VALUE", "INT"):
-        return _check_range(_number(value, what, kind == "INT"), socket.min, socket.max, what)
+        return _check_range(_number(value, what, kind == "INT"), socket.hard_min, socket.hard_max,
+                            what)
     if kind == "BOOLEAN":
         if not isinstance(value, ast.Bool):
             raise ValueError_(f"{what} takes true or false, not {describe(value)}")

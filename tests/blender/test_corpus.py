@@ -43,8 +43,6 @@ LEGACY_MATH = ("legacy CompositorNodeMath and CompositorNodeMapRange rebuilt as 
 LEGACY_IN_GROUPS = ("legacy CompositorNodeMath, SeparateXYZ and CombineXYZ in the groups rebuilt "
                     "as the shader nodes")
 MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
-BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be between -10000 and "
-             "10000)")
 LONG_SLOT = ("4.2 keeps 29 characters of a File Output layer name; apply sets it to the "
              "38-character slot path and exits 2 (Blender did not take these changes)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
@@ -93,9 +91,9 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
         "4.2": _gap(RENAMED, PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
         "4.5": _gap(RENAMED, PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS,
                     WRONG_LAYER)},
-    ("check", "rgbd_camera_model"): BIG_VALUE,
-    ("apply", "rgbd_camera_model"): BIG_VALUE,
-    ("rebuild", "rgbd_camera_model"): BIG_VALUE,
+    ("check", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("apply", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("rebuild", "rgbd_camera_model"): RENAMED,
     ("check", "output_setup_helper"): _gap(GROUP_OUTPUT_IMAGE, RENAMED, MOVED),
     ("apply", "output_setup_helper"): _gap(RENAMED, MOVED, GROUP_OUTPUT_IMAGE),
     ("rebuild", "output_setup_helper"): _gap(RENAMED, GROUP_OUTPUT_IMAGE),
@@ -108,7 +106,6 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("names", "qq_render"): {
         "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
         "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS, WRONG_LAYER)},
-    ("names", "rgbd_camera_model"): BIG_VALUE,
     ("names", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
 }
 
