@@ -250,7 +250,7 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     binding = node.bindings[version]
     props = binding.properties
     ident = into.bindings[version][1].identifier
-    kind = node.kind
+    kind = node.semantics
     others = [link for link in flow.links_into(node.name) if link is not into
               and not (link.from_node in flow.input_values      # a constant group input
                        and link.from_node not in flow.graph.nodes)]
@@ -356,16 +356,16 @@ def _walk(flow, link, pass_of, limit):
         node = flow.graph.nodes.get(name)
         if node is None:
             return ("@" + name, steps[::-1]) if name in flow.inputs else None
-        if node.kind == "RenderLayers":
+        if node.semantics == "RenderLayers":
             found = pass_of(link.bindings[flow.version][0].name)
             return (found, steps[::-1]) if found else None
-        if node.kind == "Reroute":
+        if node.semantics == "Reroute":
             into = flow.links_into(name)
             if not into:
                 return None
             link = into[0]
             continue
-        if node.kind == "Group":
+        if node.semantics == "Group":
             inner = _through_group(flow, node, link, pass_of, limit)
             if inner is None:
                 return None
