@@ -113,7 +113,7 @@ def feeds(node: ir.Node, version: str, into: ir.SocketBinding, out: ir.SocketBin
     if node.semantics in CRYPTOMATTE_KINDS:
         wanted = "pick" if fold(into.name).startswith("crypto") else "image"
         return fold(out.name) == wanted
-    if node.semantics in DEPTH_COMBINE_KINDS:          # depths feed the depth output, images the image
+    if node.semantics in DEPTH_COMBINE_KINDS:     # depths feed the depth output, images the image
         return (into.type == "VALUE") == (out.type == "VALUE")
     return True
 

@@ -263,7 +263,8 @@ class _GraphBuilder:
         rest = ast.NodeCall(call.kind, call.args[1:], call.span, call.kind_span)
         if not vocabulary.is_exact(idname):
             self.r.error(codes.UNKNOWN_NODE, f"no Blender version nodescript knows has a node "
-                         f"type `{idname}`", span, did_you_mean(idname, sorted(vocabulary.idnames())))
+                         f"type `{idname}`", span,
+                         did_you_mean(idname, sorted(vocabulary.idnames())))
             return None, rest
         missing = [v for v in self.graph.targets if vocabulary.spec_for(idname, v) is None]
         if missing:

@@ -186,7 +186,7 @@ class Analysis:
         for version, flows in self.flows.items():
             for flow in flows:
                 for node in flow.graph.nodes.values():
-                    if (node.semantics not in kinds or node.args.get("mute")   # muted: passes through
+                    if (node.semantics not in kinds or node.args.get("mute")  # muted: passes through
                             or (where is not None and not where(flow, node))):
                         continue
                     passes = flow.data_in(node.name)
