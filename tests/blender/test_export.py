@@ -842,3 +842,25 @@ def test_legacy_types_of_4_5_round_trip_as_their_own_types():
         "scale": "CompositorNodeMath"}
     assert tree.nodes["near_far"].use_clamp is False
     assert exported() == text
+
+
+def kindless_types() -> list[str]:
+    """This version's node types that no kind is built as here (4.5's legacy compositor nodes,
+    5.2's CompositorNodeSwitch beside the function node's Switch)."""
+    from nodescript import catalog
+    return sorted(i for i in catalog.load(V).nodes if vocabulary.kind_in(i, V) is None)
+
+
+@pytest.mark.skipif(not kindless_types(), reason=f"every node type of {V} has a kind")
+def test_every_type_without_a_kind_round_trips_as_its_exact_type():
+    tree = compositor()
+    for index, idname in enumerate(kindless_types()):
+        tree.nodes.new(idname).name = f"n{index}"
+    text = exported()
+    for index, idname in enumerate(kindless_types()):
+        assert f'n{index} = Node("{idname}"' in text, text
+    tree.nodes.clear()
+    apply_text(text)
+    assert {n.name: n.bl_idname for n in tree.nodes} == {
+        f"n{index}": idname for index, idname in enumerate(kindless_types())}
+    assert exported() == text

@@ -76,6 +76,7 @@ def test_the_vocabulary_has_no_kind_for_a_legacy_type_where_another_took_its_nam
     assert vocabulary.kind_in("CompositorNodeMixRGB", "4.5") is None
     assert vocabulary.semantics("CompositorNodeMixRGB") == "Mix"
     assert vocabulary.semantics("Math") == "Math"
+    assert vocabulary.find_kind(vocabulary.EXACT_CALL) is None    # `Node` is never a kind
 
 
 def _ns305(map_range: str, target: str = "4.5") -> list[str]:
