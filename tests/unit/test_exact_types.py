@@ -102,3 +102,7 @@ def test_values_are_held_to_blenders_limits_not_the_sliders():
     assert errors('target "4.2"\nm = Math(operation=divide, inputs=(_, 65535))\n') == []
     assert errors('target "4.2"\ng = Gamma(Gamma=-1)\n') == [
         "Gamma input `Gamma` must be at least 0, not -1"]
+    # an integer input holds a C int (Blender refuses 2**31 with a ValueError)
+    assert errors('target "5.0"\np = Pixelate(Size=-3)\n') == []
+    assert errors('target "5.0"\np = Pixelate(Size=2147483648)\n') == [
+        "Pixelate input `Size` must be between -2147483648 and 2147483647, not 2147483648"]
