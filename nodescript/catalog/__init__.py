@@ -22,10 +22,12 @@ class SocketSpec:
     name: str
     type: str
     default: object = None
-    min: float | None = None
+    min: float | None = None          # the range the node declares: the UI's soft limits
     max: float | None = None
     enabled: bool = True
     bl_idname: str = ""
+    hard_min: float | None = None     # what Blender holds the value to (None: unlimited)
+    hard_max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class _NodeSpecs(Mapping):
 def _socket_spec(data: dict) -> SocketSpec:
     return SocketSpec(data["identifier"], data["name"], data["type"], data.get("default"),
                       data.get("min"), data.get("max"), data.get("enabled", True),
-                      data.get("bl_idname", ""))
+                      data.get("bl_idname", ""), data.get("hard_min"), data.get("hard_max"))
 
 
 def _prop_spec(identifier: str, data: dict) -> PropSpec:

@@ -253,7 +253,7 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     binding = node.bindings[version]
     props = binding.properties
     ident = into.bindings[version][1].identifier
-    kind = node.kind
+    kind = node.semantics
     others = [link for link in flow.links_into(node.name) if link is not into
               and not (link.from_node in flow.input_values      # a constant group input
                        and link.from_node not in flow.graph.nodes)]
@@ -366,29 +366,29 @@ def _walk(flow, link, pass_of, limit, component=None):
         node = flow.graph.nodes.get(name)
         if node is None:
             return ("@" + name, steps[::-1], component) if name in flow.inputs else None
-        if node.kind == "RenderLayers":
+        if node.semantics == "RenderLayers":
             found = pass_of(out.name)
             return (found, steps[::-1], component) if found else None
-        if node.kind == "Reroute":
+        if node.semantics == "Reroute":
             into = flow.links_into(name)
             if not into:
                 return None
             link = into[0]
             continue
-        if node.kind == "Group":
+        if node.semantics == "Group":
             inner = _through_group(flow, node, link, pass_of, limit, component)
             if inner is None:
                 return None
             link, inner_steps, component = inner
             steps.extend(reversed(inner_steps))
             continue
-        if node.kind in vv.SEPARATE_KINDS:
+        if node.semantics in vv.SEPARATE_KINDS:
             picked = vv.separate(flow, node, link)
             if picked is None:
                 return None
             link, component = picked
             continue
-        if node.kind in vv.COMBINE_KINDS and component is not None:
+        if node.semantics in vv.COMBINE_KINDS and component is not None:
             link = vv.combine(flow, node, component)
             if link is None:
                 return None                  # a constant makes this component
@@ -396,7 +396,7 @@ def _walk(flow, link, pass_of, limit, component=None):
         data = [into for into in flow.links_into(name) if flow.out_passes(into)]
         if len(data) != 1:
             return None
-        fn = vv.vector_math(flow, node, out, data[0], component) if node.kind == "VectorMath" \
+        fn = vv.vector_math(flow, node, out, data[0], component) if node.semantics == "VectorMath" \
             else node_function(flow, node, data[0])
         if fn is None:
             return None

@@ -38,13 +38,6 @@ MOVED = "positions reset by the automatic layout"
 SLOT_PATHS = ("File Output inputs renamed after their slot paths (input Image with path depth_ "
               "-> depth_)")
 WRONG_LAYER = "passes of a second view layer enabled on the first one"
-LEGACY_MATH = ("legacy CompositorNodeMath and CompositorNodeMapRange rebuilt as the shader "
-               "nodes")
-LEGACY_IN_GROUPS = ("legacy CompositorNodeMath, SeparateXYZ and CombineXYZ in the groups rebuilt "
-                    "as the shader nodes")
-MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
-BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be between -10000 and "
-             "10000)")
 LONG_SLOT = ("4.2 keeps 29 characters of a File Output layer name; apply sets it to the "
              "38-character slot path and exits 2 (Blender did not take these changes)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
@@ -66,19 +59,19 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("check", "blenderproc"): _gap(RENAMED, MOVED),
     ("apply", "blenderproc"): {
         "4.2": _gap(RENAMED, MOVED, SLOT_PATHS, "8 of 9 " + FCURVES),
-        "4.5": _gap(RENAMED, MOVED, SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+        "4.5": _gap(RENAMED, MOVED, SLOT_PATHS, "all 9 " + FCURVES)},
     ("rebuild", "blenderproc"): {
         "4.2": _gap(RENAMED, SLOT_PATHS, "all 9 " + FCURVES),
-        "4.5": _gap(RENAMED, SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+        "4.5": _gap(RENAMED, SLOT_PATHS, "all 9 " + FCURVES)},
     ("check", "kubric"): _gap(WRONG_LAYER, RENAMED),
     ("apply", "kubric"): _gap(RENAMED, AOV_LINK, PREFIX, WRONG_LAYER),
     ("rebuild", "kubric"): _gap(RENAMED, AOV_LINK, PREFIX, WRONG_LAYER),
-    ("check", "infinigen"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.2": _gap(RENAMED, MOVED, SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("rebuild", "infinigen"): {"4.2": _gap(RENAMED, SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("check", "shapenet_renderer"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
-    ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
+    ("check", "infinigen"): _gap(RENAMED, MOVED),
+    ("apply", "infinigen"): _gap(RENAMED, MOVED, SLOT_PATHS, UNLINKED),
+    ("rebuild", "infinigen"): _gap(RENAMED, SLOT_PATHS, UNLINKED),
+    ("check", "shapenet_renderer"): _gap(RENAMED, MOVED),
+    ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": _gap(RENAMED, MOVED, SLOT_PATHS)},
+    ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": _gap(RENAMED, SLOT_PATHS)},
     ("check", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("apply", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("rebuild", "nerf_360_view"): RENAMED,
@@ -88,27 +81,25 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, RENAMED, MOVED, PREFIX_LAYERS),
     ("apply", "qq_render"): {
         "4.2": _gap(RENAMED, MOVED, PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(RENAMED, MOVED, PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
+        "4.5": _gap(RENAMED, MOVED, PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER)},
     ("rebuild", "qq_render"): {
         "4.2": _gap(RENAMED, PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
-        "4.5": _gap(RENAMED, PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS,
-                    WRONG_LAYER)},
-    ("check", "rgbd_camera_model"): BIG_VALUE,
-    ("apply", "rgbd_camera_model"): BIG_VALUE,
-    ("rebuild", "rgbd_camera_model"): BIG_VALUE,
+        "4.5": _gap(RENAMED, PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER)},
+    ("check", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("apply", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("rebuild", "rgbd_camera_model"): RENAMED,
     ("check", "output_setup_helper"): _gap(GROUP_OUTPUT_IMAGE, RENAMED, MOVED),
     ("apply", "output_setup_helper"): _gap(RENAMED, MOVED, GROUP_OUTPUT_IMAGE),
     ("rebuild", "output_setup_helper"): _gap(RENAMED, GROUP_OUTPUT_IMAGE),
     # what differs once export's names are mapped back to Blender's (layout apart)
     ("names", "blenderproc"): {"4.2": _gap(SLOT_PATHS, "8 of 9 " + FCURVES),
-                               "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+                               "4.5": _gap(SLOT_PATHS, "all 9 " + FCURVES)},
     ("names", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
-    ("names", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("names", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
+    ("names", "infinigen"): _gap(SLOT_PATHS, UNLINKED),
+    ("names", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": SLOT_PATHS},
     ("names", "qq_render"): {
         "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
-        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS, WRONG_LAYER)},
-    ("names", "rgbd_camera_model"): BIG_VALUE,
+        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER)},
     ("names", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
 }
 

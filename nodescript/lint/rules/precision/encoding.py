@@ -176,7 +176,7 @@ def example(encoding: Encoding, socket_type: str, levels: int, normal: bool = Tr
 
 def _colour_function(flow: df.Flow, node: ir.Node) -> Callable[[float], float] | None:
     props = node.bindings[flow.version].properties
-    if node.kind == "ConvertColorspace" or node.kind == "ConvertColorSpace":
+    if node.semantics == "ConvertColorspace" or node.semantics == "ConvertColorSpace":
         source = props.get("from_color_space", "Linear Rec.709")
         target = props.get("to_color_space", "Linear Rec.709")
         if source == target:
@@ -186,7 +186,7 @@ def _colour_function(flow: df.Flow, node: ir.Node) -> Callable[[float], float] |
         if source in LINEAR_SPACES and target == "sRGB":
             return srgb_encode
         return None
-    if node.kind == "Gamma":
+    if node.semantics == "Gamma":
         gamma = flow.constant(node, "Gamma")
         if gamma is None:
             return None
@@ -203,7 +203,7 @@ def undo_chain(flow: df.Flow, link: ir.Link) -> tuple[list[str], Callable[[float
         node = flow.graph.nodes.get(link.from_node)
         if node is None:
             break
-        if node.kind == "Reroute":
+        if node.semantics == "Reroute":
             into = flow.links_into(node.name)
             if not into:
                 break
