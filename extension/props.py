@@ -22,8 +22,14 @@ class NodescriptLine(bpy.types.PropertyGroup):
     text: StringProperty()
 
 
+# A path property must say it takes `//` where Blender asks (4.5 on warns otherwise); earlier
+# ones have no such option and take `//` anyway.
+_RELATIVE = ({"PATH_SUPPORTS_BLEND_RELATIVE"}
+             if "is_path_supports_blend_relative" in bpy.types.Property.bl_rna.properties else set())
+
+
 class NodescriptScene(bpy.types.PropertyGroup):
-    file: StringProperty(name=".nodes file", subtype="FILE_PATH",
+    file: StringProperty(name=".nodes file", subtype="FILE_PATH", options=_RELATIVE,
                          description="The .nodes file this scene's compositor follows "
                                      "(relative to the .blend when it can be)")
     findings: CollectionProperty(type=NodescriptFinding)
