@@ -24,7 +24,7 @@ class NODESCRIPT_PT_panel(bpy.types.Panel):
     @classmethod
     def poll(cls, context):
         space = context.space_data
-        return getattr(space, "tree_type", "") == "CompositorNodeTree" and context.scene
+        return getattr(space, "tree_type", "") == "CompositorNodeTree" and context.scene is not None
 
     def draw(self, context):
         layout, scene = self.layout, context.scene
@@ -41,6 +41,8 @@ class NODESCRIPT_PT_panel(bpy.types.Panel):
                      icon="PAUSE" if on else "PLAY")
         if settings.status:
             layout.label(text=settings.status)
+        if "precision error" in settings.status:           # Apply refused them: offer --force
+            layout.operator("nodescript.apply", text="Apply with Force", icon="ERROR").force = True
         if len(settings.report):
             box = layout.box()
             for line in settings.report[:40]:

@@ -18,7 +18,8 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import EXAMPLES, ROOT, compositor, empty_compositor, example_scene_module  # noqa: E402
+from conftest import (EXAMPLES, ROOT, compositor, empty_compositor,  # noqa: E402
+                      example_scene_module, running_dialect)
 
 BUILD = ROOT / "scripts" / "build_extension.py"
 
@@ -323,3 +324,28 @@ def test_live_reload_never_removes_nodes_made_in_blender(addon, nodes_file):
 
     assert "hand made" in _nodes() and "more" not in _nodes()
     assert "'hand made'" in bpy.context.scene.nodescript.status
+
+
+def test_findings_name_their_compositor_effect(addon, nodes_file):
+    """5.3: Lint audits every effect a render runs; choosing a finding selects the node in the
+    finding's own effect."""
+    if not running_dialect().COMPOSITOR_EFFECTS:
+        pytest.skip("one compositor tree per scene in this Blender")
+    scene = bpy.context.scene
+    nodes_file(EXAMPLES / "depth.nodes")
+    bpy.ops.nodescript.apply()
+    effect = scene.compositor_effects.new("Data")     # with its own group, as made in the UI
+    effect.node_group = bpy.data.node_groups.new("Data", "CompositorNodeTree")
+    trap = (EXAMPLES / "traps" / "half-float.nodes").read_text()
+    nodes_file(trap.replace("scene {", 'scene {\n    effect = "Data"'), "data.nodes")
+    bpy.ops.nodescript.apply(force=True)
+
+    bpy.ops.nodescript.lint()
+
+    settings = scene.nodescript
+    index = next(i for i, f in enumerate(settings.findings) if f.code == "NS302")
+    assert (settings.findings[index].effect, settings.findings[index].node) == ("Data", "half")
+    settings.active_finding = index
+    data = bpy.data.node_groups["Data"]
+    assert data.nodes.active.name == "half"
+    assert [n.name for n in data.nodes if n.select] == ["half"]
