@@ -4,6 +4,7 @@ the same code. Every action ends in an Outcome and leaves its record in `scene.n
 
 import json
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from . import findings
@@ -112,12 +113,27 @@ def check(scene) -> Outcome:
 def lint(scene) -> Outcome:
     """`nodescript lint SCENE.blend` on this scene: the findings name Blender's nodes."""
     from nodescript.blender import in_scene
+    from nodescript.config import ConfigError
 
-    found = in_scene.lint_scene(scene)
+    try:
+        found = in_scene.lint_scene(scene, _config(scene))
+    except ConfigError as exc:
+        return record(scene, Outcome(False, str(exc)))
     findings.fill(scene, found, "scene")
     counts = {s: sum(d.severity.value == s for d in found) for s in ("error", "warning", "info")}
     return record(scene, Outcome(True, f"{counts['error']} error(s), {counts['warning']} "
                                        f"warning(s), {counts['info']} info"))
+
+
+def _config(scene):
+    """[tool.nodescript] of the pyproject.toml above the scene's file (else above the .blend),
+    as `nodescript lint` reads it from the folder it runs in."""
+    import bpy
+
+    from nodescript.config import Config, load_config
+
+    start = graph_path(scene) or bpy.data.filepath
+    return load_config(Path(start).parent) if start else Config()
 
 
 def export(scene, path: str) -> Outcome:

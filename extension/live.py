@@ -58,7 +58,11 @@ def poll():
         if scene is None:                              # deleted scene
             del _watches[uid]
         elif _signature(scene, watch.files) != watch.signature:
-            _reload(scene, watch)
+            try:
+                _reload(scene, watch)
+            except Exception as exc:                   # noqa: BLE001 - a timer that raises is dropped
+                watch.signature = _signature(scene, watch.files)
+                actions.record(scene, actions.Outcome(False, f"live reload failed: {exc}"))
     return INTERVAL if _watches else None
 
 

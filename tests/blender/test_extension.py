@@ -250,6 +250,24 @@ def test_lint_lists_findings_and_choosing_one_selects_its_node(addon, nodes_file
     assert addon.findings.rule_text("NS302").startswith("NS302 ")
 
 
+def test_lint_follows_the_projects_configuration(addon, nodes_file, tmp_path):
+    nodes_file(EXAMPLES / "traps" / "half-float.nodes")
+    bpy.ops.nodescript.apply(force=True)
+    (tmp_path / "pyproject.toml").write_text('[tool.nodescript]\nignore = ["NS313"]\n')
+
+    bpy.ops.nodescript.lint()
+
+    codes = {f.code for f in bpy.context.scene.nodescript.findings}
+    assert "NS302" in codes and "NS313" not in codes
+
+
+def test_without_a_file_nothing_runs(addon):
+    with pytest.raises(RuntimeError, match="has no .nodes file"):
+        bpy.ops.nodescript.apply()
+    with pytest.raises(RuntimeError, match="has no .nodes file"):
+        bpy.ops.nodescript.check()
+
+
 def _rules_md_anchors() -> set[str]:
     import re
 
