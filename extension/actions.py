@@ -27,7 +27,7 @@ def record(scene, outcome: Outcome) -> Outcome:
     return outcome
 
 
-def _prepared(scene, force: bool):
+def prepare(scene, force: bool):
     """(Prepared, None) or (None, Outcome of the refusal, its findings listed)."""
     from nodescript.blender import in_scene
 
@@ -49,7 +49,7 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
     node group another scene uses."""
     from nodescript.blender import in_scene
 
-    prep, refused = _prepared(scene, force)
+    prep, refused = prepare(scene, force)
     if refused:
         return record(scene, refused)
     if not prep.changes:
@@ -59,10 +59,10 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
     if lost and not confirm_removal:
         return record(scene, Outcome(False, removal_question(lost) + "; nothing changed",
                                      [f"would remove {t!r}: {n!r}" for t, n in lost]))
-    shared = prep.shared_groups()
-    if live and shared:
+    elsewhere = prep.elsewhere() if live else []
+    if elsewhere:
         return record(scene, Outcome(False, "live reload changes only this scene: "
-                                     + "; ".join(shared) + " (Apply it by hand)"))
+                                     + "; ".join(elsewhere) + " (Apply it by hand)"))
     try:
         made, notes = in_scene.apply_prepared(prep)
     except in_scene.Refused as refused:
@@ -97,7 +97,7 @@ def _own(scene, prep) -> None:
 
 def check(scene) -> Outcome:
     """The drift: what apply would change, changing nothing."""
-    prep, refused = _prepared(scene, force=True)
+    prep, refused = prepare(scene, force=True)
     if refused:
         scene.nodescript.drift = -1
         return record(scene, refused)

@@ -53,7 +53,7 @@ class NODESCRIPT_OT_apply(_OnScene, bpy.types.Operator):
         scene = self.target(context)
         if scene is None:
             return self.no_scene()
-        prep, _ = actions._prepared(scene, self.force)
+        prep, _ = actions.prepare(scene, self.force)
         lost = actions.unowned_removals(scene, prep) if prep is not None else []
         if lost and not self.confirm_removal:
             self.confirm_removal = True

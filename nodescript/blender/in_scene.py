@@ -50,12 +50,15 @@ class Prepared:
         """Tree name -> the nodes the scene holds once applied (what this apply "owns")."""
         return {t.name: [n.name for n in t.nodes] for t in self.plan.trees()}
 
-    def shared_groups(self) -> list[str]:
-        """The node groups this apply changes that other scenes' compositors use too."""
+    def elsewhere(self) -> list[str]:
+        """What this apply changes outside its scene: node groups other scenes' compositors use
+        too, and passes it switches on in other scenes (`RenderLayers(scene="B")`)."""
         changed = {t.name: t for t in self.changes.trees}
         groups = [g.name for g in self.plan.groups if changed[g.name] and not changed[g.name].create]
-        return [f"node group {name!r} is also used by {', '.join(users)}"
-                for name, users in executor.shared_group_users(self.scene, groups).items()]
+        found = [f"node group {name!r} is also used by {', '.join(users)}"
+                 for name, users in executor.shared_group_users(self.scene, groups).items()]
+        return found + [f"it switches on a pass of scene {pv.scene!r}"
+                        for pv in self.changes.passes if pv.scene and pv.scene != self.scene.name]
 
     def notes(self, copying: bool) -> list[str]:
         return apply._sharing_notes(executor, self.scene, self.plan, self.lowering,

@@ -367,3 +367,37 @@ def test_findings_name_their_compositor_effect(addon, nodes_file):
     data = bpy.data.node_groups["Data"]
     assert data.nodes.active.name == "half"
     assert [n.name for n in data.nodes if n.select] == ["half"]
+
+
+GROUPED = """
+group DepthToCm(depth: float, scale: float) -> (cm: float) {
+    mul = Math(operation=multiply)
+    depth -> mul
+    scale -> mul
+    mul -> cm
+}
+
+rl = RenderLayers()
+g = DepthToCm(scale=100)
+rl.Depth -> g.depth
+g.cm -> FileOutput(path="//out/cm/")
+"""
+
+
+def test_live_reload_leaves_a_node_group_other_scenes_use(addon, nodes_file):
+    path = nodes_file(GROUPED)
+    bpy.ops.nodescript.live_reload(action="START")
+    group = bpy.data.node_groups["DepthToCm"]
+    other = bpy.data.scenes.new("Other")
+    user = empty_compositor(other).nodes.new("CompositorNodeGroup")
+    user.node_tree = group
+    path.write_text(textwrap.dedent(GROUPED).replace("operation=multiply", "operation=add"))
+
+    addon.live.poll()
+
+    assert group.nodes["mul"].operation == "MULTIPLY"                 # Other's compositor as it was
+    status = bpy.context.scene.nodescript.status
+    assert "node group 'DepthToCm' is also used by scene 'Other'" in status
+    assert bpy.ops.nodescript.apply() == {"FINISHED"}                  # by hand, it does
+    assert group.nodes["mul"].operation == "ADD"
+    assert any("also used by" in line.text for line in bpy.context.scene.nodescript.report)
