@@ -261,6 +261,20 @@ def test_lint_follows_the_projects_configuration(addon, nodes_file, tmp_path):
     assert "NS302" in codes and "NS313" not in codes
 
 
+def test_only_nodes_files_are_read_or_written(addon, tmp_path):
+    """A .blend from anywhere may name any file: only .nodes files are read, or exported to."""
+    secret = tmp_path / "notes.txt"
+    secret.write_text("not for the panel\n")
+    bpy.context.scene.nodescript.file = str(secret)
+
+    with pytest.raises(RuntimeError, match="not a .nodes file"):
+        bpy.ops.nodescript.apply()
+    with pytest.raises(RuntimeError, match="not a .nodes file"):
+        bpy.ops.nodescript.export()
+    assert secret.read_text() == "not for the panel\n"
+    assert not any("panel" in f.message for f in bpy.context.scene.nodescript.findings)
+
+
 def test_without_a_file_nothing_runs(addon):
     with pytest.raises(RuntimeError, match="has no .nodes file"):
         bpy.ops.nodescript.apply()
