@@ -4,8 +4,8 @@ the same code. Every action ends in an Outcome and leaves its record in `scene.n
 
 import json
 import os
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import findings
 from .props import graph_path
@@ -36,7 +36,8 @@ def record(scene, outcome: Outcome) -> Outcome:
 
 
 def prepare(scene, force: bool):
-    """(Prepared, None) or (None, Outcome of the refusal, its findings listed)."""
+    """(Prepared, None), or (None, the refusal's Outcome); either way the file's findings are
+    the scene's findings now."""
     from nodescript.blender import in_scene
 
     path = graph_path(scene)
@@ -68,7 +69,7 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
     lost = unowned_removals(scene, prep)
     if lost and not confirm_removal:
         return record(scene, Outcome(False, removal_question(lost) + "; nothing changed",
-                                     [f"would remove {t!r}: {n!r}" for t, n in lost]))
+                                     [f"would remove node {n!r} of tree {t!r}" for t, n in lost]))
     elsewhere = prep.elsewhere() if live else []
     if elsewhere:
         return record(scene, Outcome(False, "live reload changes only this scene: "
