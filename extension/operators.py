@@ -69,11 +69,8 @@ class NODESCRIPT_OT_apply(_OnScene, bpy.types.Operator):
 
 
 def _confirm(context, operator, event, message: str):
-    try:                                       # title/message: Blender 4.1 on
-        return context.window_manager.invoke_confirm(operator, event, title="nodescript apply",
-                                                     message=message, confirm_text="Apply")
-    except TypeError:
-        return context.window_manager.invoke_confirm(operator, event)
+    return context.window_manager.invoke_confirm(operator, event, title="nodescript apply",
+                                                 message=message, confirm_text="Apply")
 
 
 class NODESCRIPT_OT_check(_OnScene, bpy.types.Operator):

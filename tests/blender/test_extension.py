@@ -415,3 +415,20 @@ def test_live_reload_leaves_a_node_group_other_scenes_use(addon, nodes_file):
     assert bpy.ops.nodescript.apply() == {"FINISHED"}                  # by hand, it does
     assert group.nodes["mul"].operation == "ADD"
     assert any("also used by" in line.text for line in bpy.context.scene.nodescript.report)
+
+
+def test_the_panel_draws_what_is_registered(addon):
+    """The panel cannot be drawn headless: every operator and property it names must exist."""
+    import re
+
+    source = (ROOT / "extension" / "panel.py").read_text()
+    operators = set(re.findall(r'operator\("nodescript\.(\w+)"', source))
+    assert operators == {"apply", "check", "export", "lint", "live_reload", "rule_docs"}
+    for name in operators:
+        assert getattr(bpy.ops.nodescript, name).poll() or name == "rule_docs"
+    scene_props = set(re.findall(r"settings\.(\w+)", source)) | set(
+        re.findall(r'prop\(settings, "(\w+)"', source))
+    assert scene_props <= set(bpy.context.scene.nodescript.bl_rna.properties.keys())
+    item_props = set(re.findall(r"item\.(\w+)", source))
+    assert item_props <= set(addon.props.NodescriptFinding.bl_rna.properties.keys())
+    assert bpy.types.NODESCRIPT_PT_panel.bl_space_type == "NODE_EDITOR"
