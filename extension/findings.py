@@ -4,8 +4,8 @@ import re
 
 import bpy
 
-# Where docs/rules.md is published; the add-on preferences can point elsewhere (a fork, a copy).
-DOCS_URL = "https://github.com/nodescript/nodescript/blob/main/docs/rules.md"
+# Where docs/rules.md is published: the add-on's preferences (`docs_url`); the project names no
+# address of its own, so the rule's text itself is shown inside Blender (rule_text).
 
 
 def fill(scene, diagnostics, of: str, nodes_by_line=None) -> None:
@@ -93,7 +93,7 @@ def _frame(tree, context) -> None:
                 bpy.ops.node.view_selected()
 
 
-def rule_url(code: str, base: str = DOCS_URL) -> str:
+def rule_url(code: str, base: str) -> str:
     """The rule's section of docs/rules.md (GitHub's anchor of `### NS302 name`)."""
     from nodescript.lint.registry import all_rules
 

@@ -161,30 +161,36 @@ class NODESCRIPT_OT_rule_docs(bpy.types.Operator):
         return context.window_manager.invoke_popup(self, width=520)
 
     def draw(self, context):
+        import textwrap
+
         layout = self.layout
         for line in findings.rule_text(self.code).splitlines():
-            layout.label(text=line)
-        op = layout.operator(self.bl_idname, text="Open online", icon="URL")
-        op.code, op.online = self.code, True
+            for part in textwrap.wrap(line, 90) or [""]:
+                layout.label(text=part)
+        if docs_url(context):
+            op = layout.operator(self.bl_idname, text="Open online", icon="URL")
+            op.code, op.online = self.code, True
 
     def execute(self, context):
-        if self.online:
+        if self.online and docs_url(context):
             bpy.ops.wm.url_open(url=findings.rule_url(self.code, docs_url(context)))
         return {"FINISHED"}
 
 
 def docs_url(context) -> str:
+    """The add-on preference: where docs/rules.md is published (empty: nowhere known)."""
     addon = context.preferences.addons.get(__package__)
     prefs = addon.preferences if addon else None
-    return (getattr(prefs, "docs_url", "") or findings.DOCS_URL).strip()
+    return (getattr(prefs, "docs_url", "") or "").strip()
 
 
 class NodescriptPreferences(bpy.types.AddonPreferences):
     bl_idname = __package__
 
-    docs_url: StringProperty(name="Rule docs", default=findings.DOCS_URL,
-                             description="Where docs/rules.md is published (its anchors are "
-                                         "the rules' headings)")
+    docs_url: StringProperty(name="Rule docs address",
+                             description="Where docs/rules.md is published, e.g. its page in "
+                                         "your clone's forge; each rule's docs link to its "
+                                         "section there")
 
     def draw(self, context):
         self.layout.prop(self, "docs_url")

@@ -244,8 +244,8 @@ def test_lint_lists_findings_and_choosing_one_selects_its_node(addon, nodes_file
     tree = compositor(bpy.context.scene)
     assert tree.nodes.active.name == "half"
     assert [n.name for n in tree.nodes if n.select] == ["half"]
-    url = addon.findings.rule_url("NS302")
-    assert url.startswith(addon.findings.DOCS_URL + "#ns302-")
+    url = addon.findings.rule_url("NS302", "https://forge.example/nodescript/docs/rules.md")
+    assert url.startswith("https://forge.example/nodescript/docs/rules.md#ns302-")
     assert url.split("#")[1] in _rules_md_anchors()
     assert addon.findings.rule_text("NS302").startswith("NS302 ")
 
