@@ -46,13 +46,6 @@ def nodes_by_line(graph) -> dict:
     return found
 
 
-def on_pick(settings, context) -> None:
-    """IntProperty update of scene.nodescript.active_finding."""
-    index = settings.active_finding
-    if 0 <= index < len(settings.findings):
-        select(settings.id_data, settings.findings[index], context)
-
-
 def select(scene, finding, context=None) -> bool:
     """Select the finding's node (only it) and make it active; frame it in every node editor
     showing its tree. False when the node is not there (a setting, or the file only)."""

@@ -7,7 +7,7 @@ from a script unless `confirm_removal=True`.
 """
 
 import bpy
-from bpy.props import BoolProperty, EnumProperty, StringProperty
+from bpy.props import BoolProperty, EnumProperty, IntProperty, StringProperty
 
 from . import actions, findings, live
 
@@ -95,6 +95,30 @@ class NODESCRIPT_OT_lint(_OnScene, bpy.types.Operator):
     def execute(self, context):
         scene = self.target(context)
         return self.finish(actions.lint(scene)) if scene else self.no_scene()
+
+
+class NODESCRIPT_OT_show_finding(_OnScene, bpy.types.Operator):
+    """Select this finding's node and frame it (or show the setting it is about)"""
+    bl_idname = "nodescript.show_finding"
+    bl_label = "Show Finding"
+
+    scene: _scene_prop()
+    index: IntProperty(name="Finding", default=-1)
+
+    def execute(self, context):
+        scene = self.target(context)
+        if scene is None:
+            return self.no_scene()
+        settings = scene.nodescript
+        if not 0 <= self.index < len(settings.findings):
+            self.report({"ERROR"}, f"no finding {self.index} (the list has {len(settings.findings)})")
+            return {"CANCELLED"}
+        settings.active_finding = self.index
+        item = settings.findings[self.index]
+        if not findings.select(scene, item, context):
+            where = item.setting or item.location or "the scene"
+            self.report({"INFO"}, f"{item.code} is about {where}, not a node in the compositor")
+        return {"FINISHED"}
 
 
 class NODESCRIPT_OT_export(_OnScene, bpy.types.Operator):
@@ -196,7 +220,8 @@ class NodescriptPreferences(bpy.types.AddonPreferences):
         self.layout.prop(self, "docs_url")
 
 
-CLASSES = (NODESCRIPT_OT_apply, NODESCRIPT_OT_check, NODESCRIPT_OT_lint, NODESCRIPT_OT_export,
+CLASSES = (NODESCRIPT_OT_apply, NODESCRIPT_OT_check, NODESCRIPT_OT_lint, NODESCRIPT_OT_show_finding,
+           NODESCRIPT_OT_export,
            NODESCRIPT_OT_live_reload, NODESCRIPT_OT_rule_docs, NodescriptPreferences)
 
 

@@ -8,11 +8,13 @@ ICONS = {"error": "ERROR", "warning": "ERROR", "info": "INFO"}
 
 
 class NODESCRIPT_UL_findings(bpy.types.UIList):
-    def draw_item(self, context, layout, data, item, icon, active_data, active_property, *_):
+    def draw_item(self, context, layout, data, item, icon, active_data, active_property,
+                  index=0, flt_flag=0):
         row = layout.row(align=True)
-        row.label(text=item.code, icon=ICONS.get(item.severity, "DOT"))
-        row.label(text=item.node or item.setting or item.location)
-        row.label(text=item.message)
+        where = item.node or item.setting or item.location
+        op = row.operator("nodescript.show_finding", text=f"{item.code}  {where}  {item.message}",
+                          icon=ICONS.get(item.severity, "DOT"), emboss=False)
+        op.index = index                     # a click selects and frames the node
 
 
 class NODESCRIPT_PT_panel(bpy.types.Panel):

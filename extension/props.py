@@ -3,8 +3,6 @@
 import bpy
 from bpy.props import CollectionProperty, IntProperty, PointerProperty, StringProperty
 
-from . import findings
-
 
 class NodescriptFinding(bpy.types.PropertyGroup):
     code: StringProperty(name="Code")
@@ -35,8 +33,9 @@ class NodescriptScene(bpy.types.PropertyGroup):
     findings: CollectionProperty(type=NodescriptFinding)
     findings_of: StringProperty(description="what the findings are of: 'scene' after Lint, "
                                             "'file' after Apply, Check and live reload")
-    active_finding: IntProperty(default=-1, update=findings.on_pick,
-                                description="Choosing a finding selects and frames its node")
+    # No update callback: a property with one crashes bpy 4.2's module at exit, so choosing a
+    # finding is the operator nodescript.show_finding (each row of the list is its button).
+    active_finding: IntProperty(default=-1, description="The finding chosen in the list")
     status: StringProperty(description="One line on the last operation")
     report: CollectionProperty(type=NodescriptLine)       # the last Check's drift, apply notes
     drift: IntProperty(default=-1, description="Changes the last Check found (-1: not checked)")

@@ -114,6 +114,7 @@ def addon():
     module.unregister()
     assert not hasattr(bpy.types.Scene, "nodescript")
     assert not [name for name in dir(bpy.types) if name.startswith("NODESCRIPT_")]
+    assert not [p for p in bpy.types.Scene.bl_rna.properties.keys() if p == "nodescript"]
     assert not bpy.app.timers.is_registered(module.live.poll)
     assert module.live._forget not in bpy.app.handlers.load_pre
     for name in [n for n in sys.modules if n.startswith("nodescript_extension")]:
@@ -239,8 +240,9 @@ def test_lint_lists_findings_and_choosing_one_selects_its_node(addon, nodes_file
     index = next(i for i, f in enumerate(settings.findings) if f.code == "NS302")
     assert "half float" in settings.findings[index].message
 
-    settings.active_finding = index
+    assert bpy.ops.nodescript.show_finding(index=index) == {"FINISHED"}
 
+    assert settings.active_finding == index
     tree = compositor(bpy.context.scene)
     assert tree.nodes.active.name == "half"
     assert [n.name for n in tree.nodes if n.select] == ["half"]
@@ -377,7 +379,7 @@ def test_findings_name_their_compositor_effect(addon, nodes_file):
     settings = scene.nodescript
     index = next(i for i, f in enumerate(settings.findings) if f.code == "NS302")
     assert (settings.findings[index].effect, settings.findings[index].node) == ("Data", "half")
-    settings.active_finding = index
+    bpy.ops.nodescript.show_finding(index=index)
     data = bpy.data.node_groups["Data"]
     assert data.nodes.active.name == "half"
     assert [n.name for n in data.nodes if n.select] == ["half"]
@@ -423,7 +425,8 @@ def test_the_panel_draws_what_is_registered(addon):
 
     source = (ROOT / "extension" / "panel.py").read_text()
     operators = set(re.findall(r'operator\("nodescript\.(\w+)"', source))
-    assert operators == {"apply", "check", "export", "lint", "live_reload", "rule_docs"}
+    assert operators == {"apply", "check", "export", "lint", "live_reload", "rule_docs",
+                         "show_finding"}
     for name in operators:
         assert getattr(bpy.ops.nodescript, name).poll() or name == "rule_docs"
     scene_props = set(re.findall(r"settings\.(\w+)", source)) | set(
