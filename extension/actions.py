@@ -18,7 +18,7 @@ class Outcome:
     lines: list = field(default_factory=list)      # details (drift, notes), also in report
 
 
-def _is_nodes(path: str) -> bool:
+def is_nodes(path: str) -> bool:
     """The add-on reads and writes .nodes files only: a .blend from anywhere may name any path
     in scene.nodescript.file, and a script's export() writes there."""
     from nodescript.files import SOURCE_SUFFIX
@@ -43,7 +43,7 @@ def prepare(scene, force: bool):
     path = graph_path(scene)
     if not path:
         return None, Outcome(False, f"scene {scene.name!r} has no .nodes file: choose one")
-    if not _is_nodes(path):
+    if not is_nodes(path):
         return None, Outcome(False, f"will not read {path}: not a .nodes file")
     try:
         prep = in_scene.prepare(scene, path, force=force)
@@ -155,7 +155,7 @@ def export(scene, path: str) -> Outcome:
 
     from .props import set_file
 
-    problem = (None if _is_nodes(path) else "not a .nodes file") \
+    problem = (None if is_nodes(path) else "not a .nodes file") \
         or output_problem(path, []) or _blend_file_problem(path)
     if problem:
         return record(scene, Outcome(False, f"will not write {path}: {problem}"))

@@ -7,6 +7,7 @@ Which scenes are watched is session state, not stored in the .blend: opening a f
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 
 import bpy
@@ -73,7 +74,7 @@ def _reload(scene, watch: _Watch) -> actions.Outcome:
     outcome = actions.apply(scene, live=True)
     path = graph_path(scene)
     try:
-        files = in_scene.graph_files(path) if path else []
+        files = in_scene.graph_files(path) if actions.is_nodes(path) else []
     except Exception:                                  # noqa: BLE001 - unreadable: keep the old list
         files = watch.files
     if outcome.ok:
@@ -89,10 +90,11 @@ def _signature(scene, files) -> tuple:
 
 
 def _stamp(path: str):
+    """What changes when the file is saved; only a regular file is opened (a FIFO would block)."""
     try:
         info = os.stat(path)
-        if info.st_size > HASHED_UP_TO:
-            return info.st_mtime_ns, info.st_size
+        if not stat.S_ISREG(info.st_mode) or info.st_size > HASHED_UP_TO:
+            return info.st_mode, info.st_mtime_ns, info.st_size
         with open(path, "rb") as file:
             return info.st_mtime_ns, info.st_size, hashlib.sha1(file.read()).hexdigest()
     except OSError:

@@ -91,10 +91,11 @@ def _why(message: str, findings: list[Diagnostic], force: bool) -> str:
     if not errors:
         return message
     precision = [d for d in errors if apply._rule_number(d.code) >= apply.FORCE_FROM]
+    first = f"{errors[0].code}: {errors[0].message}"
     if len(errors) == len(precision) and not force:
-        return (f"{len(precision)} precision error(s) in the file; nothing changed "
-                "(fix them, or apply with Force)")
-    return f"{len(errors)} error(s) in the file; nothing changed"
+        return (f"{len(precision)} precision error(s) in the file, nothing changed (fix them, "
+                f"or apply with Force); {first}")
+    return f"{len(errors)} error(s) in the file, nothing changed; {first}"
 
 
 def apply_prepared(prep: Prepared) -> tuple[int, list[str]]:

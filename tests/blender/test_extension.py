@@ -435,3 +435,16 @@ def test_the_panel_draws_what_is_registered(addon):
     item_props = set(re.findall(r"item\.(\w+)", source))
     assert item_props <= set(addon.props.NodescriptFinding.bl_rna.properties.keys())
     assert bpy.types.NODESCRIPT_PT_panel.bl_space_type == "NODE_EDITOR"
+
+
+def test_live_reload_never_opens_a_fifo(addon, tmp_path):
+    """A .blend may name a FIFO as its file: polling must not block on it."""
+    fifo = tmp_path / "pipe.nodes"
+    os.mkfifo(fifo)
+    bpy.context.scene.nodescript.file = str(fifo)
+
+    bpy.ops.nodescript.live_reload(action="START")        # returns: refused, not blocked
+    assert addon.live.poll() == addon.live.INTERVAL
+
+    assert "not a regular file" in bpy.context.scene.nodescript.status
+    bpy.ops.nodescript.live_reload(action="STOP")
