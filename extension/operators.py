@@ -134,7 +134,8 @@ class NODESCRIPT_OT_export(_OnScene, bpy.types.Operator):
         scene = self.target(context)
         if scene is None:
             return self.no_scene()
-        self.filepath = bpy.path.abspath(scene.nodescript.file or "//compositor.nodes")
+        default = "//compositor.nodes" if bpy.data.filepath else "compositor.nodes"
+        self.filepath = bpy.path.abspath(scene.nodescript.file or default)
         context.window_manager.fileselect_add(self)
         return {"RUNNING_MODAL"}
 
