@@ -66,6 +66,12 @@ def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
     result = lint_file(path)
     for d in result.diagnostics:
         err(d.render())
+    return graph_or_stop(result, force)
+
+
+def graph_or_stop(result, force: bool) -> ir.Graph:
+    """checked_graph's verdict on a LintResult (the extension shows the findings itself)."""
+    path = result.path
     errors = [d for d in result.diagnostics if d.is_error]
     precision = [d for d in errors if _rule_number(d.code) >= FORCE_FROM]
     if result.graph is None or len(errors) > len(precision):
