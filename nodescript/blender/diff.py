@@ -3,6 +3,8 @@
 Pure: no bpy. The result, Changes, is what `apply` carries out, `--dry-run` prints and `--check`
 counts. A node the plan does not mention is removed; a property or input the plan is silent on
 must have its default (from the catalogue): the compositor ends up exactly as the graph says.
+Locations are the user's: compared only where the graph pins them (`at=`); new nodes are placed
+next to what they connect to (placement.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import struct
 from dataclasses import dataclass, field
 
-from nodescript.blender import plan
+from nodescript.blender import placement, plan
 
 LinkKey = tuple[str, str, str, str]     # from node, from socket identifier, to node, to identifier
 
@@ -215,6 +217,8 @@ def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) ->
             fresh.add(node.name)
     if changes.interface is not None:
         fresh.update(plan_group_io(tree))
+    changes.added = placement.place_added(
+        tree, {name: s.location for name, s in state.nodes.items()}, changes.added)
     _diff_links(tree, state, fresh, changes)
     return changes
 
@@ -229,7 +233,7 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     values = change.values
     if current.label != node.label:
         values["label"] = (current.label, node.label)
-    if not same_location(current.location, node.location):
+    if node.pinned and not same_location(current.location, node.location):
         values["location"] = (current.location, node.location)
     if current.parent != node.parent:
         values["parent"] = (current.parent, node.parent)

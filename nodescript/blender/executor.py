@@ -6,6 +6,7 @@ File Output offers, it reads from the running version's dialect (nodescript.dial
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import bpy
 
@@ -244,9 +245,15 @@ REBUILD_FROM = 300
 
 
 def _start_over(tree, ptree: plan.Tree, changes: diff.TreeChanges) -> None:
+    """Every node built again, each where it was (or where the diff placed it)."""
+    where = {node.name: tuple(node.location) for node in tree.nodes}
+    placed = {pn.name: pn for pn in changes.added}
     tree.nodes.clear()
     changes.removed, changes.unlinked, changes.changed = [], [], []
-    changes.added, changes.linked = list(ptree.nodes), list(ptree.links)
+    changes.added = [placed.get(pn.name) or (replace(pn, location=where[pn.name])
+                                             if pn.name in where and not pn.pinned else pn)
+                     for pn in ptree.nodes]
+    changes.linked = list(ptree.links)
 
 
 def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):

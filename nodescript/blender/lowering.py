@@ -10,7 +10,7 @@ from __future__ import annotations
 from nodescript import catalog, curve_settings, dialects, ir, vocabulary
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
-from nodescript.blender.layout import layout
+from nodescript.blender.layout import COLUMN_WIDTH, layout
 from nodescript.scene_settings import BY_KEY
 
 __all__ = ["Expansion", "Lowering", "LoweringError", "dialect", "lower"]
@@ -72,6 +72,9 @@ class Lowering:
             x, y = positions[node.name]
             px, py = positions[node.parent] if node.parent else (0, 0)
             node.location = (x - px, y - py)
+        for n in graph.nodes.values():
+            if "at" in n.args:
+                pin(expansions[n.name].nodes, n.args["at"])
         return tree
 
     # --- nodes --------------------------------------------------------------------------------
@@ -247,6 +250,13 @@ class Lowering:
         inputs = {s.identifier: _plain_default(s.default) for s in spec.inputs
                   if s.default is not None and s.type in ("VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR")}
         return props, inputs
+
+
+def pin(nodes: list[plan.Node], at) -> None:
+    """`at=(x, y)`: the node there (an emulation's nodes from there, a column apart)."""
+    x, y = (float(v) for v in at)
+    for i, node in enumerate(nodes):
+        node.location, node.pinned = (x + i * COLUMN_WIDTH, y), True
 
 
 def _plain_default(value):

@@ -66,7 +66,11 @@ class InterfaceSocket:
 class Node:
     name: str
     idname: str
+    # Where a new node goes. The graph's `at=(x, y)` pins it (`pinned`: apply moves the node
+    # back there); otherwise the automatic layout's, and apply keeps where a node already is
+    # and places new ones next to what they connect to (nodescript/blender/placement.py).
     location: tuple[float, float] = (0.0, 0.0)
+    pinned: bool = False
     label: str = ""
     parent: str | None = None
     mute: bool = False
@@ -144,7 +148,7 @@ class Plan:
 
 def describe_node(node: Node) -> str:
     x, y = node.location
-    words = [node.name, node.idname, f"at ({x:g}, {y:g})"]
+    words = [node.name, node.idname, f"at ({x:g}, {y:g})" + (" pinned" if node.pinned else "")]
     if node.label:
         words.append(f"label={node.label!r}")
     if node.parent:

@@ -55,8 +55,9 @@ MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
 def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBinding:
-    given = _given(call.args, [*ARGS, "parent"], "FileOutput has", resolver)
-    given.pop("parent", None)             # a setting of every node: the resolver checks it
+    given = _given(call.args, [*ARGS, "parent", "at"], "FileOutput has", resolver)
+    given.pop("parent", None)             # settings of every node: the resolver checks them
+    given.pop("at", None)
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
@@ -140,7 +141,7 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = arg.name if arg.name in ("parent", "type", "mute") and arg.name in allowed \
+        key = arg.name if arg.name in ("parent", "at", "type", "mute") and arg.name in allowed \
             else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "

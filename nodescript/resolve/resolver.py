@@ -17,7 +17,7 @@ from nodescript.resolve.values import ValueError_, for_property, for_socket, pla
 from nodescript.syntax import ast
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -264,6 +264,7 @@ class _GraphBuilder:
                     properties={**props, **vocabulary.implied_settings(node.kind, spec.idname)},
                     inputs=dict(inputs))
         self._parent(node, call)
+        self._at(call)
         if node.kind == FILE_OUTPUT:
             return
         self._common_args(node, call)
@@ -318,6 +319,15 @@ class _GraphBuilder:
         if refused:
             self.r.error(codes.NOT_IN_TARGET, f"Blender {', '.join(refused)} cannot mute a "
                          f"{node.kind}", arg.span, "drop mute=true, or remove the node")
+
+    def _at(self, call: ast.NodeCall) -> None:
+        """`at=(x, y)`: a location pinned by the graph (else apply keeps or chooses one)."""
+        for arg in call.args:
+            if arg.name == "at" and not (isinstance(arg.value, ast.Tuple)
+                                         and len(arg.value.items) == 2
+                                         and all(isinstance(v, ast.Number)
+                                                 for v in arg.value.items)):
+                self.r.error(codes.BAD_VALUE, "at takes a location: (x, y)", arg.value.span)
 
     def _parent(self, node: ir.Node, call: ast.NodeCall) -> None:
         for arg in call.args:

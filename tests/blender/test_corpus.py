@@ -33,7 +33,6 @@ V = "%d.%d" % tuple(bpy.app.version[:2])
 
 # Gaps measured today (4.2.23, 4.5.15, 5.0.1), by (test, project): each reason names what is
 # lost or changed. A dict value gives the reason per version when the gaps differ.
-MOVED = "positions reset by the automatic layout"
 SLOT_PATHS = ("File Output inputs renamed after their slot paths (input Image with path depth_ "
               "-> depth_)")
 WRONG_LAYER = "passes of a second view layer enabled on the first one"
@@ -62,30 +61,26 @@ def _gap(*parts: str) -> str:
 
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
-    ("check", "blenderproc"): MOVED,
+    ("check", "blenderproc"): {"4.2": SLOT_PATHS, "4.5": _gap(SLOT_PATHS, LEGACY_MATH)},
     ("apply", "blenderproc"): {
-        "4.2": _gap(MOVED, SLOT_PATHS, "8 of 9 " + FCURVES),
-        "4.5": _gap(MOVED, SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+        "4.2": _gap(SLOT_PATHS, "8 of 9 " + FCURVES),
+        "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
     ("rebuild", "blenderproc"): {
         "4.2": _gap(SLOT_PATHS, "all 9 " + FCURVES),
         "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
     ("check", "kubric"): WRONG_LAYER,
     ("apply", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
     ("rebuild", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
-    ("check", "infinigen"): {"4.2": MOVED, "4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.2": _gap(MOVED, SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
+    ("check", "infinigen"): {"4.5": MIX_RGB},
+    ("apply", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
     ("rebuild", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("check", "shapenet_renderer"): {"4.2": MOVED, "4.5": MIX_RGB},
+    ("check", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
     ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("check", "nerf_360_view"): MOVED,
-    ("apply", "nerf_360_view"): MOVED,
-    ("check", "vision_blender"): MOVED,
-    ("apply", "vision_blender"): MOVED,
-    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, MOVED, PREFIX_LAYERS),
+    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, PREFIX_LAYERS),
     ("apply", "qq_render"): {
-        "4.2": _gap(MOVED, PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(MOVED, PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
+        "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
+        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
     ("rebuild", "qq_render"): {
         "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
         "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS,
@@ -93,8 +88,8 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("check", "rgbd_camera_model"): BIG_VALUE,
     ("apply", "rgbd_camera_model"): BIG_VALUE,
     ("rebuild", "rgbd_camera_model"): BIG_VALUE,
-    ("check", "output_setup_helper"): _gap(GROUP_OUTPUT_IMAGE, MOVED),
-    ("apply", "output_setup_helper"): _gap(MOVED, GROUP_OUTPUT_IMAGE),
+    ("check", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
+    ("apply", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     ("rebuild", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     # what differs once export's names are mapped back to Blender's (layout apart)
     ("names", "blenderproc"): {"4.2": _gap(SLOT_PATHS, "8 of 9 " + FCURVES),
