@@ -60,8 +60,14 @@ class FileOutputReader:
             return base[:cut], base[cut:]      # a multilayer base_path is directory + file name
         slots = list(self.node.file_slots)
         prefix = common_prefix([slot.path for slot in slots], layers)
-        # Layer names edited apart from the paths: the paths name the files, so they win.
-        self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
+        # Inputs keep their names (the layers'); a path that is not file name + name is the
+        # input's own: `out.Image(path="depth_")`.
+        self.unit.slots = layers
+        if prefix is None:
+            for index, (slot, layer) in enumerate(zip(slots, layers)):
+                if slot.path != layer:
+                    self.unit.input_args.setdefault(index, []).append(
+                        f"path={string_text(slot.path)}")
         self.own_formats(slots, [not slot.use_node_format for slot in slots])
         if not self.x.dialect.NODE_SAVE_AS_RENDER \
                 and len({s.save_as_render for s in slots if s.use_node_format}) > 1:

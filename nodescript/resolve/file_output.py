@@ -80,8 +80,11 @@ def _without_extension(arg: ast.Arg, version: str, resolver) -> None:
 
 def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link, version: str,
                            resolver) -> None:
-    """`out.name(...)`: the input's declared type and/or its own format."""
+    """`out.name(...)`: the input's declared type, its path and/or its own format."""
     args = presets.expand(endpoint.args, "FileOutput", resolver.error)
+    for arg in [a for a in args if a.name == "path"]:
+        _input_path(arg, node, link.to_socket, version, resolver)
+    args = tuple(a for a in args if a.name != "path")
     given = _given(args, INPUT_ARGS, "a File Output input has", resolver)
     mute = given.pop("mute", None)                # the link's, not the format's
     if mute is not None and _check_plain(mute, "bool"):
@@ -93,6 +96,23 @@ def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link,
         _input_type(declared, node, link, version, resolver)
     if given or not endpoint.args:                # `out.x()`: its own format, all defaults
         _input_format(given, endpoint, node, link.to_socket, version, resolver)
+
+
+def _input_path(arg: ast.Arg, node: ir.Node, slot: str, version: str, resolver) -> None:
+    """`out.Image(path="depth_")`: the input keeps its name and writes to another file name
+    (4.x: the slot's path, under the node's directory; 5.0 on, where an item's name is its
+    file name, the item takes the path as its name)."""
+    error = _check_plain(arg, "str")
+    binding = node.bindings[version]
+    if error:
+        resolver.error(codes.BAD_VALUE, error.replace("FileOutput path", "an input's path"),
+                       arg.value.span)
+    elif binding.properties["format"].get("file_format") == MULTILAYER:
+        resolver.error(codes.BAD_VALUE, f"`{node.name}` writes one multilayer EXR: its inputs are "
+                       "layers of that file, named by the input, and have no path", arg.span,
+                       "drop path=, or name the input after the layer")
+    else:
+        binding.properties.setdefault("input_paths", {})[slot] = arg.value.value
 
 
 def _input_type(arg: ast.Arg, node: ir.Node, link: ir.Link, version: str, resolver) -> None:

@@ -33,8 +33,6 @@ V = "%d.%d" % tuple(bpy.app.version[:2])
 
 # Gaps measured today (4.2.23, 4.5.15, 5.0.1), by (test, project): each reason names what is
 # lost or changed. A dict value gives the reason per version when the gaps differ.
-SLOT_PATHS = ("File Output inputs renamed after their slot paths (input Image with path depth_ "
-              "-> depth_)")
 WRONG_LAYER = "passes of a second view layer enabled on the first one"
 LEGACY_MATH = ("legacy CompositorNodeMath and CompositorNodeMapRange rebuilt as the shader "
                "nodes")
@@ -43,8 +41,6 @@ LEGACY_IN_GROUPS = ("legacy CompositorNodeMath, SeparateXYZ and CombineXYZ in th
 MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
 BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be between -10000 and "
              "10000)")
-LONG_SLOT = ("4.2 keeps 29 characters of a File Output layer name; apply sets it to the "
-             "38-character slot path and exits 2 (Blender did not take these changes)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
 GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
 PREFIX_LAYERS = ("multilayer base path ending in a prefix renames inputs "
@@ -61,22 +57,20 @@ def _gap(*parts: str) -> str:
 
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
-    ("check", "blenderproc"): {"4.2": SLOT_PATHS, "4.5": _gap(SLOT_PATHS, LEGACY_MATH)},
-    ("apply", "blenderproc"): {
-        "4.2": _gap(SLOT_PATHS, "8 of 9 " + FCURVES),
-        "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+    ("check", "blenderproc"): {"4.5": LEGACY_MATH},
+    ("apply", "blenderproc"): {"4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
     ("rebuild", "blenderproc"): {
-        "4.2": _gap(SLOT_PATHS, "all 9 " + FCURVES),
-        "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+        "4.2": "all 9 " + FCURVES,
+        "4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
     ("check", "kubric"): WRONG_LAYER,
     ("apply", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
     ("rebuild", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
     ("check", "infinigen"): {"4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("rebuild", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
+    ("apply", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
+    ("rebuild", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
     ("check", "shapenet_renderer"): {"4.5": MIX_RGB},
-    ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
+    ("apply", "shapenet_renderer"): {"4.5": MIX_RGB},
+    ("rebuild", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, PREFIX_LAYERS),
     ("apply", "qq_render"): {
         "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
@@ -92,11 +86,10 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("apply", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     ("rebuild", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     # what differs once export's names are mapped back to Blender's (layout apart)
-    ("names", "blenderproc"): {"4.2": _gap(SLOT_PATHS, "8 of 9 " + FCURVES),
-                               "4.5": _gap(SLOT_PATHS, LEGACY_MATH, "all 9 " + FCURVES)},
+    ("names", "blenderproc"): {"4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
     ("names", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
-    ("names", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("names", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
+    ("names", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
+    ("names", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("names", "qq_render"): {
         "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
         "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS, WRONG_LAYER)},
