@@ -177,7 +177,7 @@ class _GraphBuilder:
             return None, None
         if elem.node in self.graph.nodes:
             return elem.node, elem.socket
-        if not elem.quoted and elem.node not in self.reserved and self._names_kind(elem.node):
+        if elem.node not in self.reserved and self._names_kind(elem.node):
             return self._bare_kind(elem), elem.socket
         self._undefined(elem)
         return None, None

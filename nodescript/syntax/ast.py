@@ -88,7 +88,6 @@ class Endpoint:
     span: Span
     # `out.preview(format=png)`: a File Output input's own format; None when not given.
     args: tuple[Arg, ...] | None = None
-    quoted: bool = False             # `"Math".Value`: a node's name, never a bare kind
 
 
 @dataclass(slots=True)

@@ -263,7 +263,7 @@ class _AstBuilder:
 
     def endpoint(self, c):
         return ast.Endpoint(_name(c[0]), c[1] if len(c) > 1 else None, self._span(c),
-                            c[3] if len(c) > 2 else None, quoted=c[0].type == "STRING")
+                            c[3] if len(c) > 2 else None)
 
     def socket_name(self, c):
         tok = c[1]
