@@ -281,13 +281,13 @@ def test_nested_groups_and_names_the_language_reserves():
     link(tree, rl, "Image", node, 0)
     link(tree, node, 0, view, 0)
     text = exported()
-    assert text.index("group BlurGroup(") < text.index("group Outer_Pass(")   # used before users
+    assert text.index("group BlurGroup(") < text.index('group "Outer Pass"(')   # used first
     assert_lines(text, "group BlurGroup(Image: color) -> (Image_2: color) {",
-                 "    scene_ = InvertColor()",
-                 "    Image -> scene_.Color", "    scene_.Color -> Image_2",
-                 "group Outer_Pass(Image: color) -> (Result: color) {", "    inner = BlurGroup()",
-                 "    Image -> inner.Image", "    inner.Image_2 -> Result", "outer = Outer_Pass()",
-                 "rl.Image -> outer.Image", "outer.Result -> view.Image")
+                 '    "scene" = InvertColor()',
+                 '    Image -> "scene".Color', '    "scene".Color -> Image_2',
+                 'group "Outer Pass"(Image: color) -> (Result: color) {', "    inner = BlurGroup()",
+                 "    Image -> inner.Image", "    inner.Image_2 -> Result",
+                 'outer = "Outer Pass"()', "rl.Image -> outer.Image", "outer.Result -> view.Image")
 
 
 def test_file_output_slots_with_different_formats():
@@ -360,16 +360,16 @@ def test_float_text_is_the_shortest_that_round_trips_float32():
         ["0.1", "0.01", "20", "0", "-2.5", "1e-07", "123456.79", "0.33333333"]
 
 
-def test_blender_names_become_valid_unique_names():
+def test_blender_names_are_kept_quoted_where_not_words():
     tree = compositor()
     rl = add(tree, "RenderLayers", "Render Layers")
     first = add(tree, "Math", "Math.001")
     second = add(tree, "Math", "Math_001")
     link(tree, rl, "Alpha", first, 0)
     link(tree, first, 0, second, 0)
-    assert_lines(exported(), "Render_Layers = RenderLayers()", "Math_001 = Math()",
-                 "Math_001_2 = Math()", "Render_Layers.Alpha -> Math_001.Value",
-                 "Math_001.Value -> Math_001_2.Value")
+    assert_lines(exported(), '"Render Layers" = RenderLayers()', '"Math.001" = Math()',
+                 "Math_001 = Math()", '"Render Layers".Alpha -> "Math.001".Value',
+                 '"Math.001".Value -> Math_001.Value')
 
 
 def test_composite_output():
