@@ -34,6 +34,12 @@ class NodeState:
     input_ids: tuple[str, ...] = ()
     output_ids: tuple[str, ...] = ()
     slots: tuple[plan.FileSlot, ...] | None = None
+    own: bool = False                 # built by apply (plan.BUILT) or an emulation's node
+
+
+def is_emulation_tag(text: str | None) -> bool:
+    record = _record(text)
+    return bool(record) and "kind" in record and "node" in record
 
 
 @dataclass
@@ -72,6 +78,9 @@ class TreeChanges:
     changed: list[NodeChange] = field(default_factory=list)
     unlinked: list[LinkKey] = field(default_factory=list)
     linked: list[plan.Link] = field(default_factory=list)
+    # What the changes would delete that the graph cannot carry back (a node of the user's it
+    # does not have, an input it drops): apply stops on these unless --prune.
+    lost: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.create or self.interface is not None or self.added or self.removed
@@ -91,6 +100,9 @@ class Changes:
         return (len(self.scene) + len(self.passes) + sum(
             len(t.added) + len(t.removed) + len(t.changed) + len(t.unlinked) + len(t.linked)
             + (t.interface is not None) + t.create for t in self.trees))
+
+    def lost(self) -> list[str]:
+        return [f"tree {t.name!r}: {what}" for t in self.trees for what in t.lost]
 
     def describe(self) -> list[str]:
         lines = [f"~ scene {path}: {old!r} -> {new!r}" for path, old, new in self.scene]
@@ -220,7 +232,31 @@ def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) ->
     changes.added = placement.place_added(
         tree, {name: s.location for name, s in state.nodes.items()}, changes.added)
     _diff_links(tree, state, fresh, changes)
+    changes.lost = losses(tree, state, changes)
     return changes
+
+
+def losses(tree: plan.Tree, state: TreeState, changes: TreeChanges) -> list[str]:
+    """What `changes` delete of the user's: nodes the graph does not have (or has with another
+    type) that apply did not build, File Output inputs a rebuild of its slots drops."""
+    planned = {node.name: node for node in tree.nodes}
+    out = []
+    for name in changes.removed:
+        current = state.nodes[name]
+        if current.own:
+            continue
+        if name in planned:
+            out.append(f"node {name!r} ({current.idname}) would be rebuilt as "
+                       f"{planned[name].idname}")
+        else:
+            out.append(f"node {name!r} ({current.idname}) is not in the graph")
+    for change in changes.changed:
+        if change.slots is None:
+            continue
+        kept = {s.name for s in change.slots}
+        out += [f"node {change.name!r}: File Output input {s.name!r} is not in the graph"
+                for s in change.old_slots if s.name not in kept]
+    return out
 
 
 def plan_group_io(tree: plan.Tree) -> list[str]:

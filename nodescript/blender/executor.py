@@ -122,6 +122,7 @@ def _read_node(node, want: diff.Expected | None,
     state = diff.NodeState(node.name, node.bl_idname, node.label, tuple(node.location),
                            node.parent.name if node.parent else None, node.mute,
                            node.get(plan.TAG))
+    state.own = node.get(plan.BUILT) is not None or diff.is_emulation_tag(state.tag)
     if want is None:
         return state
     state.properties = {path: node_values.read_property(node, path) for path in want.properties}
@@ -262,7 +263,10 @@ def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
             ptree.name, "CompositorNodeTree")
     dialect = lowering.dialect
     if not dialect.TREE_IS_NODE_GROUP:
+        fresh = scene.node_tree is None
         scene.use_nodes = True
+        for node in scene.node_tree.nodes if fresh else ():
+            node[plan.BUILT] = True                   # Blender's default nodes, made for apply
         return scene.node_tree
     tree, _ = compositor.scene_tree(scene, dialect, p.effect)
     if tree is None:
@@ -401,6 +405,7 @@ def _mute_links(tree, links: list[plan.Link]) -> None:
 
 def _create_node(nodes, pn: plan.Node):
     node = nodes.new(pn.idname)
+    node[plan.BUILT] = True
     node.name = pn.name
     if node.name != pn.name:
         raise ExecutionError(f"Blender renamed node {pn.name!r} to {node.name!r}")

@@ -15,6 +15,10 @@ from dataclasses import asdict, dataclass, field
 # nodes, 5.0 Composite's Group Output) {"kind", "node", "role", "args"}; on nodes marked
 # `preview=true` (any node) "preview": true. A node with neither has no such property.
 TAG = "nodescript"
+# Custom property on every node apply creates (and the default nodes of a tree it creates): the
+# node is nodescript's own, so apply may delete it when the graph no longer has it. Any other
+# node the graph does not have is the user's: apply deletes it only with --prune.
+BUILT = "nodescript_built"
 
 
 @dataclass(frozen=True)
