@@ -35,6 +35,7 @@ class NodeState:
     output_ids: tuple[str, ...] = ()
     slots: tuple[plan.FileSlot, ...] | None = None
     own: bool = False                 # built by apply (plan.BUILT) or an emulation's node
+    color: tuple[float, float, float] | None = None     # None: use_custom_color off
 
 
 def is_emulation_tag(text: str | None) -> bool:
@@ -269,6 +270,8 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     values = change.values
     if current.label != node.label:
         values["label"] = (current.label, node.label)
+    if not same(current.color, node.color):
+        values["color"] = (current.color, node.color)
     if node.pinned and not same_location(current.location, node.location):
         values["location"] = (current.location, node.location)
     if current.parent != node.parent:

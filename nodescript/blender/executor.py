@@ -122,6 +122,7 @@ def _read_node(node, want: diff.Expected | None,
     state = diff.NodeState(node.name, node.bl_idname, node.label, tuple(node.location),
                            node.parent.name if node.parent else None, node.mute,
                            node.get(plan.TAG))
+    state.color = tuple(node.color) if node.use_custom_color else None
     state.own = node.get(plan.BUILT) is not None or diff.is_emulation_tag(state.tag)
     if want is None:
         return state
@@ -411,6 +412,8 @@ def _create_node(nodes, pn: plan.Node):
         raise ExecutionError(f"Blender renamed node {pn.name!r} to {node.name!r}")
     if pn.label:
         node.label = pn.label
+    if pn.color is not None:
+        _set_color(node, pn.color)
     node.mute = pn.mute
     for path, value in pn.properties.items():
         _write_node_property(node, path, value)
@@ -447,6 +450,8 @@ def _update_node(node, change: diff.NodeChange) -> None:
             continue                               # with the others, in _set_locations
         elif what == "label":
             node.label = value
+        elif what == "color":
+            _set_color(node, value)
         elif what == "mute":
             node.mute = value
         elif what == "parent":
@@ -463,6 +468,12 @@ def _update_node(node, change: diff.NodeChange) -> None:
             _write_node_property(node, what, value)
     if change.slots is not None:
         node_values.write_slots(node, change.slots)
+
+
+def _set_color(node, color) -> None:
+    node.use_custom_color = color is not None
+    if color is not None:
+        node.color = color
 
 
 def _write_node_property(node, path: str, value) -> None:

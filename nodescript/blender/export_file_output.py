@@ -42,8 +42,7 @@ class FileOutputReader:
             args.append("save_as_render=false")
         if self.x.dialect.FILE_EXTENSION_SWITCH and not self.node.use_file_extension:
             args.append("use_file_extension=false")
-        self.unlinked_notes()
-        return args + label_arg(self.node.label)
+        return args + self.unlinked_inputs() + label_arg(self.node.label)
 
     def paths_and_slots(self) -> tuple[str, str]:
         if self.x.dialect.FILE_OUTPUT_ITEMS:
@@ -122,12 +121,14 @@ class FileOutputReader:
     def format_args(self) -> list[str]:
         return format_args(self.fmt, self.per_format)
 
-    def unlinked_notes(self) -> None:
-        for index, name in enumerate(self.unit.slots):
-            if index < len(self.node.inputs) and not self.node.inputs[index].is_linked:
-                self.x.note(f'File Output "{self.node.name}": input "{name}" is not linked; '
-                            "Blender writes nothing for it, and nodescript creates inputs by "
-                            "links, so it is left out")
+    def unlinked_inputs(self) -> list[str]:
+        """`inputs=[...]`, every input in order, when one is not linked (links alone would
+        not make it)."""
+        unlinked = [index < len(self.node.inputs) and not self.node.inputs[index].is_linked
+                    for index in range(len(self.unit.slots))]
+        if not any(unlinked):
+            return []
+        return ["inputs=[" + ", ".join(string_text(name) for name in self.unit.slots) + "]"]
 
 
 def format_args(fmt, per: dict) -> list[str]:

@@ -163,6 +163,8 @@ class TreeExporter:
                 unit.args.append("mute=true")
             if is_preview(unit.nodes[0]):
                 unit.args.append("preview=true")
+            if unit.nodes[0].use_custom_color:
+                unit.args.append(f"color={numbers_text(tuple(unit.nodes[0].color), False)}")
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]

@@ -57,6 +57,8 @@ class Lowering:
                 pn.parent = str(n.args["parent"]) if "parent" in n.args else None
                 pn.mute = bool(n.args.get("mute", False))
                 pn.preview = bool(n.args.get("preview", False))
+                if "color" in n.args:
+                    pn.color = tuple(float(c) for c in n.args["color"])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -114,6 +116,9 @@ class Lowering:
             into = link.bindings[self.version][1]        # this version's binding, not the first target's
             found.setdefault(into.index, (into.name, self.data_type(link, graph),
                                           self.components(link, graph)))
+        # Inputs nothing links into (`inputs=[...]`): a colour input, as Blender makes one.
+        for index, name in enumerate(node.bindings[self.version].properties.get("input_names", ())):
+            found.setdefault(index, (name, "RGBA", 3))
         return [found[i] for i in sorted(found)]
 
     def components(self, link: ir.Link, graph: ir.Graph) -> int:

@@ -76,6 +76,7 @@ class Node:
     location: tuple[float, float] = (0.0, 0.0)
     pinned: bool = False
     label: str = ""
+    color: tuple[float, float, float] | None = None     # use_custom_color on, this colour
     parent: str | None = None
     mute: bool = False
     preview: bool = False            # nodescript's own mark, kept in the TAG property
@@ -155,6 +156,8 @@ def describe_node(node: Node) -> str:
     words = [node.name, node.idname, f"at ({x:g}, {y:g})" + (" pinned" if node.pinned else "")]
     if node.label:
         words.append(f"label={node.label!r}")
+    if node.color is not None:
+        words.append(f"color=({', '.join(f'{c:g}' for c in node.color)})")
     if node.parent:
         words.append(f"parent={node.parent!r}")
     if node.mute:

@@ -55,9 +55,12 @@ MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
 def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBinding:
-    given = _given(call.args, [*ARGS, "parent", "at"], "FileOutput has", resolver)
+    given = _given(call.args, [*ARGS, "parent", "at", "color", "inputs"], "FileOutput has",
+                   resolver)
+    names = _input_names(given.pop("inputs", None), resolver)
     given.pop("parent", None)             # settings of every node: the resolver checks them
     given.pop("at", None)
+    given.pop("color", None)
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
@@ -66,7 +69,28 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     if settings.get("use_file_extension") is False:
         _without_extension(given["use_file_extension"], version, resolver)
         props["use_file_extension"] = False
+    if names:
+        props["input_names"] = names
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
+
+
+def _input_names(arg: ast.Arg | None, resolver) -> list[str]:
+    """`inputs=["Image", "depth"]`: the node's inputs in order, those nothing links into too
+    (Blender keeps an unlinked input; links alone would not say it is there)."""
+    if arg is None:
+        return []
+    items = arg.value.items if isinstance(arg.value, ast.List) else None
+    if items is None or not all(isinstance(v, ast.String) for v in items):
+        resolver.error(codes.BAD_VALUE, "FileOutput inputs takes a list of input names: "
+                       '["Image", "depth"]', arg.value.span)
+        return []
+    names = [v.value for v in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        resolver.error(codes.DUPLICATE_NAME, f"FileOutput inputs lists `{repeated[0]}` twice",
+                       arg.value.span)
+        return []
+    return names
 
 
 def _without_extension(arg: ast.Arg, version: str, resolver) -> None:
@@ -161,7 +185,7 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = arg.name if arg.name in ("parent", "at", "type", "mute") and arg.name in allowed \
+        key = arg.name if arg.name in ("parent", "at", "color", "inputs", "type", "mute") and arg.name in allowed \
             else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "

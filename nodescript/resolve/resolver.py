@@ -17,7 +17,7 @@ from nodescript.resolve.values import ValueError_, for_property, for_socket, pla
 from nodescript.syntax import ast
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -226,6 +226,10 @@ class _GraphBuilder:
         node.args = {a.name: plain(a.value) for a in call.args}
         self._bind(node, call)
         self.graph.nodes[name] = node
+        if kind == FILE_OUTPUT:             # `inputs=[...]`: its inputs' order, unlinked ones too
+            slots = self.slots.setdefault(name, _Slots())
+            for slot in node.bindings[self.graph.targets[0]].properties.get("input_names", ()):
+                slots.add(slot)
         return True
 
     def _kind(self, call: ast.NodeCall) -> str | None:
@@ -321,13 +325,14 @@ class _GraphBuilder:
                          f"{node.kind}", arg.span, "drop mute=true, or remove the node")
 
     def _at(self, call: ast.NodeCall) -> None:
-        """`at=(x, y)`: a location pinned by the graph (else apply keeps or chooses one)."""
+        """`at=(x, y)`: a location pinned by the graph (else apply keeps or chooses one);
+        `color=(r, g, b)`: the node's custom colour."""
         for arg in call.args:
-            if arg.name == "at" and not (isinstance(arg.value, ast.Tuple)
-                                         and len(arg.value.items) == 2
-                                         and all(isinstance(v, ast.Number)
-                                                 for v in arg.value.items)):
-                self.r.error(codes.BAD_VALUE, "at takes a location: (x, y)", arg.value.span)
+            size, what = {"at": (2, "a location: (x, y)"),
+                          "color": (3, "a colour: (r, g, b)")}.get(arg.name, (None, ""))
+            if size and not (isinstance(arg.value, ast.Tuple) and len(arg.value.items) == size
+                             and all(isinstance(v, ast.Number) for v in arg.value.items)):
+                self.r.error(codes.BAD_VALUE, f"{arg.name} takes {what}", arg.value.span)
 
     def _parent(self, node: ir.Node, call: ast.NodeCall) -> None:
         for arg in call.args:
@@ -436,8 +441,9 @@ class _GraphBuilder:
             return _interface_sockets(group.inputs if side == "inputs" else group.outputs)
         if node.kind == FILE_OUTPUT and side == "inputs":
             slots = self.slots[node.name].names if node.name in self.slots else []
-            return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
-                                    .bindings[version][0].type) for i, name in enumerate(slots))
+            linked = [self.linked_inputs.get((node.name, version, i)) for i in range(len(slots))]
+            return tuple(SocketSpec(name, name, link.bindings[version][0].type if link else "RGBA")
+                         for name, link in zip(slots, linked))
         spec = vocabulary.spec_for(node.kind, version)[0]
         shown = vocabulary.shown_sockets(spec, side, node.bindings[version].properties)
         if node.kind == "RenderLayers" and side == "outputs":   # the view layer's AOVs follow

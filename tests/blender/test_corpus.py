@@ -43,13 +43,7 @@ BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be bet
              "10000)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
 GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
-PREFIX_LAYERS = ("multilayer base path ending in a prefix renames inputs "
-                 "(corpus.l.Data.####.exrNormal)")
 FCURVES = "F-curves on the Math inputs lost"
-COLORS = "node colours lost"
-UNLINKED = "the unlinked Image input of the PNG File Output lost"
-PREFIX = "multilayer base path ending in a prefix renames inputs (frame_Image)"
-AOV_LINK = "the File Output input fed by the AOV output ObjectCoordinates lost, with its link"
 
 
 def _gap(*parts: str) -> str:
@@ -63,22 +57,21 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
         "4.2": "all 9 " + FCURVES,
         "4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
     ("check", "kubric"): WRONG_LAYER,
-    ("apply", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
-    ("rebuild", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
+    ("apply", "kubric"): WRONG_LAYER,
+    ("rebuild", "kubric"): WRONG_LAYER,
     ("check", "infinigen"): {"4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
-    ("rebuild", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
+    ("apply", "infinigen"): {"4.5": MIX_RGB},
+    ("rebuild", "infinigen"): {"4.5": MIX_RGB},
     ("check", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("apply", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("rebuild", "shapenet_renderer"): {"4.5": MIX_RGB},
-    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET, PREFIX_LAYERS),
+    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET),
     ("apply", "qq_render"): {
-        "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
+        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
+        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
     ("rebuild", "qq_render"): {
-        "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
-        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS,
-                    WRONG_LAYER)},
+        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
+        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
     ("check", "rgbd_camera_model"): BIG_VALUE,
     ("apply", "rgbd_camera_model"): BIG_VALUE,
     ("rebuild", "rgbd_camera_model"): BIG_VALUE,
@@ -87,12 +80,12 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("rebuild", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     # what differs once export's names are mapped back to Blender's (layout apart)
     ("names", "blenderproc"): {"4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
-    ("names", "kubric"): _gap(AOV_LINK, PREFIX, WRONG_LAYER),
-    ("names", "infinigen"): {"4.2": UNLINKED, "4.5": MIX_RGB},
+    ("names", "kubric"): WRONG_LAYER,
+    ("names", "infinigen"): {"4.5": MIX_RGB},
     ("names", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("names", "qq_render"): {
-        "4.2": _gap(PREFIX_LAYERS, GROUP_SOCKET, COLORS, WRONG_LAYER),
-        "4.5": _gap(PREFIX_LAYERS, GROUP_SOCKET, LEGACY_IN_GROUPS, COLORS, WRONG_LAYER)},
+        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
+        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
     ("names", "rgbd_camera_model"): BIG_VALUE,
     ("names", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
 }
