@@ -385,7 +385,7 @@ def test_composite_output():
     assert_lines(exported(), "comp = Composite()", "rl.Image -> comp.Image")
 
 
-def test_muted_node_is_written_and_unlinked_slot_noted():
+def test_muted_node_and_unlinked_input_are_written():
     tree = compositor()
     rl = render_layers(tree, "z")
     norm = add(tree, "Normalize", "norm", mute=True)
@@ -395,8 +395,8 @@ def test_muted_node_is_written_and_unlinked_slot_noted():
     text = exported()
     assert_lines(text, "norm = Normalize(mute=true)")
     assert "muted" not in text
-    assert '# export: File Output "out": input "spare" is not linked' in text
-    assert "out.spare" not in text
+    assert 'inputs=["depth", "spare"]' in text and "export:" not in text
+    assert "out.spare" not in text                    # nothing links into it
 
 
 @pytest.mark.skipif(not IS_5, reason="5.0 File Output items declare their socket type")
@@ -801,3 +801,13 @@ def test_shader_nodes_of_4_5_round_trip_as_themselves():
     assert {n.name: n.bl_idname for n in tree.nodes if n.name in ("scale", "near_far")} \
         == {"scale": "ShaderNodeMath", "near_far": "ShaderNodeMapRange"}
     assert exported() == text
+
+
+def test_node_colour_and_quoted_names_are_written():
+    tree = compositor()
+    rl = render_layers(tree)
+    blur = add(tree, "Blur", "Blur.001")
+    blur.use_custom_color, blur.color = True, (0.5, 0.25, 1.0)
+    link(tree, rl, "Image", blur, 0)
+    text = exported()
+    assert_lines(text, '"Blur.001" = Blur(color=(0.5, 0.25, 1))', 'rl.Image -> "Blur.001".Image')
