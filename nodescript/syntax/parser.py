@@ -79,8 +79,9 @@ def _parse_module(source: str, path: str) -> ast.Module:
 # Each further syntax error costs a parse of the rest of the file: a file of nothing but errors
 # stops here, linear in its size.
 MAX_SYNTAX_ERRORS = 50
-# A line that may start a statement: a name at column 1 (fmt indents continuations and bodies).
-_STATEMENT_START = re.compile(r"[A-Za-z_]")
+# A line that may start a statement: a name (or quoted name) at column 1 (fmt indents
+# continuations and bodies).
+_STATEMENT_START = re.compile(r'[A-Za-z_"]')
 # What moves the `{ }` depth: strings and comments are skipped whole.
 _BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|[{}]')
 
