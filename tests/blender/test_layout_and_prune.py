@@ -85,3 +85,16 @@ def test_apply_deletes_its_own_nodes_and_the_users_only_with_prune(make_scene, c
     assert scene_file.read_bytes() == before
     assert cli("apply", scene_file, graph(BASE), "--prune").code == 0
     assert "mine" not in locations(scene_file, open_file)
+
+
+def test_nodes_built_in_groups_are_its_own_too(make_scene, cli, graph):
+    """Past chunked.MIN_NODES new nodes are built inside node groups and ungrouped: they keep
+    the mark that lets apply delete them."""
+    def chain(n: int) -> str:
+        maths = " -> ".join(f'Math() as "m {i}"' for i in range(n))
+        return f"rl = RenderLayers()\nrl.Depth -> {maths} -> Viewer() as view\n"
+    scene_file = make_scene()
+    assert cli("apply", scene_file, graph(chain(80))).code == 0
+    ran = cli("apply", scene_file, graph(chain(10)))
+    assert ran.code == 0, ran.err
+    assert "applied" in ran.out
