@@ -424,7 +424,7 @@ class _GraphBuilder:
         node.bindings[version].inputs[socket.identifier] = converted
 
     def _setting_names(self, node: ir.Node) -> list[str]:
-        names = set(COMMON_ARGS)
+        names = set()
         for version in self.graph.targets:
             spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
             if spec:
@@ -432,7 +432,8 @@ class _GraphBuilder:
                 names.update(curves.setting_names(spec))
             names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
                          for s in self.sockets(node, version, "inputs"))
-        return sorted(names)
+        # The node's own first: a listing cut short still shows them.
+        return sorted(names - set(COMMON_ARGS)) + sorted(COMMON_ARGS)
 
     # --- sockets --------------------------------------------------------------
     def sockets(self, node: ir.Node, version: str, side: str) -> tuple[SocketSpec, ...]:

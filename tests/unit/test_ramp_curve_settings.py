@@ -131,7 +131,7 @@ def test_misspelt_setting_suggests_the_ramp_setting():
 
 def test_a_curve_name_of_another_node_is_unknown():
     code, _, _, message, help = only_error("v = VectorCurves(r=[(0, 0), (1, 1)])")
-    assert code == "NS102" and "`x`" in help and "`y`" in help
+    assert code == "NS102" and "`x`" in help and "`z`" in help
 
 
 @pytest.mark.parametrize("setting, col, words", [
