@@ -15,6 +15,7 @@ from nodescript.resolve.scene import resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
+from nodescript.syntax.names import name_text
 
 # Setting names every node accepts, handled by nodescript itself.
 COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color")
@@ -589,7 +590,7 @@ class _GraphBuilder:
                           settings: ast.Endpoint | None) -> None:
         if dst_ref is not None and isinstance(dst_ref.key, int):
             self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
-                         f"`{node.name}.\"name\"`", dst_ref.span)
+                         f"`{name_text(node.name)}.\"name\"`", dst_ref.span)
             return
         link = ir.Link(src, "", node.name, "", span)
         slots = self.slots.setdefault(node.name, _Slots())
