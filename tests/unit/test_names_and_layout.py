@@ -136,3 +136,34 @@ def test_an_input_name_longer_than_the_version_keeps_is_refused(version, longest
     short = graph(f'target "{version}"\nrl = RenderLayers()\nout = FileOutput(path="//x/")\n'
                   f'rl.Image -> out.{name[:longest]}\n')
     assert lower(short, version).tree.node("out").slots[0].name == name[:longest]
+
+
+def test_color_is_the_nodes_custom_colour():
+    g = graph('target "4.2".."5.0"\nrl = RenderLayers(color=(0.5, 0.25, 1))\n'
+              'rl.Image -> Composite()\n')
+    for version in ("4.2", "5.0"):
+        assert lower(g, version).tree.node("rl").color == (0.5, 0.25, 1.0)
+    assert error_messages('target "4.2"\nrl = RenderLayers(color=(1, 0))\n') == [
+        "color takes a colour: (r, g, b)"]
+
+
+def test_file_output_inputs_lists_unlinked_inputs_in_order():
+    g = graph('target "4.2".."5.0"\nrl = RenderLayers()\n'
+              'out = FileOutput(path="//x/", inputs=["Image", "depth"])\nrl.Depth -> out.depth\n')
+    for version in ("4.2", "5.0"):
+        slots = lower(g, version).tree.node("out").slots
+        assert [s.name for s in slots] == ["Image", "depth"], version
+    assert lower(g, "5.0").tree.node("out").slots[0].socket_type == "RGBA"
+    (link,) = lower(g, "4.2").tree.links
+    assert link.dst.index == 1                       # into the second input, after Image
+    assert error_messages('target "4.2"\nout = FileOutput(inputs=["a", "a"])\n') == [
+        "FileOutput inputs lists `a` twice"]
+
+
+def test_fmt_keeps_a_group_name_quoted():
+    text = 'target "4.5"\ngroup "Soft Blur"(image: color) -> (out: color) {\n' \
+           '    image -> out\n}\n"x y" = "Soft Blur"()\n'
+    formatted = format_source(text)
+    assert 'group "Soft Blur"(image: color) -> (out: color) {' in formatted
+    assert formatted.splitlines()[-1] == '"x y" = "Soft Blur"()'
+    assert format_source(formatted) == formatted
