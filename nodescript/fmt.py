@@ -120,7 +120,8 @@ class _Formatter:
 
     def _group(self, group: ast.GroupDef, indent: str) -> list[str]:
         params = lambda ps: ", ".join(p.name + (f": {p.type}" if p.type else "") for p in ps)
-        out = [f"{indent}group {name_text(group.name)}({params(group.inputs)}) -> ({params(group.outputs)}) {{"]
+        head = f"{indent}group {name_text(group.name)}({params(group.inputs)})"
+        out = [f"{head} -> ({params(group.outputs)}) {{"]
         self._items(group.body, indent + INDENT, out, group.span.end_line)
         out.append(f"{indent}}}")
         return out

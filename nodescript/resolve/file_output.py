@@ -185,8 +185,8 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = arg.name if arg.name in ("parent", "at", "color", "inputs", "type", "mute") and arg.name in allowed \
-            else spec and spec[0]
+        passed = arg.name in ("parent", "at", "color", "inputs", "type", "mute")
+        key = arg.name if passed and arg.name in allowed else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
                            "Output, not of one input", arg.span,

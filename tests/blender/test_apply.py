@@ -69,7 +69,8 @@ def test_reapply_to_a_new_file_gives_the_same_tree(make_scene, cli, open_file, t
     assert trees[0] == trees[1]
 
 
-def test_apply_replaces_whatever_the_tree_held_with_prune(make_scene, cli, open_file, graph, tmp_path):
+def test_apply_replaces_whatever_the_tree_held_with_prune(make_scene, cli, open_file, graph,
+                                                          tmp_path):
     def clutter(bpy):
         scene = bpy.context.scene
         if hasattr(scene, "compositing_node_group"):

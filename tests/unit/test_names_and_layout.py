@@ -65,13 +65,16 @@ def test_at_pins_a_location_and_takes_two_numbers():
     node = lower(g, "4.2").tree.node("rl")
     assert node.location == (-400.0, 120.0) and node.pinned
     assert not lower(g, "4.2").tree.node("Composite_1").pinned
-    assert error_messages('target "4.2"\nrl = RenderLayers(at=3)\n') == ["at takes a location: (x, y)"]
+    assert error_messages('target "4.2"\nrl = RenderLayers(at=3)\n') == [
+        "at takes a location: (x, y)"]
 
 
 def test_at_pins_an_emulation_from_there():
-    g = graph('target "5.0"\nrl = RenderLayers()\nrl.Depth -> MapValue(size=0.1, at=(10, 20)) as mv\n')
+    g = graph('target "5.0"\nrl = RenderLayers()\n'
+              'rl.Depth -> MapValue(size=0.1, at=(10, 20)) as mv\n')
     math = [n for n in lower(g, "5.0").tree.nodes if n.tag and n.tag["kind"] == "MapValue"]
-    assert [n.location for n in math] == [(10.0, 20.0), (310.0, 20.0)] and all(n.pinned for n in math)
+    assert [n.location for n in math] == [(10.0, 20.0), (310.0, 20.0)]
+    assert all(n.pinned for n in math)
 
 
 def tree_and_state():
