@@ -231,7 +231,7 @@ def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) ->
     if changes.interface is not None:
         fresh.update(plan_group_io(tree))
     changes.added = placement.place_added(
-        tree, {name: s.location for name, s in state.nodes.items()}, changes.added)
+        tree, {name: (s.location, s.parent) for name, s in state.nodes.items()}, changes.added)
     _diff_links(tree, state, fresh, changes)
     changes.lost = losses(tree, state, changes)
     return changes

@@ -109,9 +109,20 @@ def test_a_new_node_goes_below_what_is_in_its_place():
     tree, state = tree_and_state()
     tree.nodes.append(plan.Node("other", "CompositorNodeBlur"))
     state.nodes["other"] = diff.NodeState("other", "CompositorNodeBlur", location=(-700.0, 500.0))
-    placed = placement.place_added(tree, {k: s.location for k, s in state.nodes.items()},
+    placed = placement.place_added(tree, {k: (s.location, None) for k, s in state.nodes.items()},
                                    [tree.node("blur")])
     assert placed[0].location == (-700.0, 300.0)
+
+
+def test_a_new_node_in_a_frame_is_placed_relative_to_it():
+    tree, state = tree_and_state()
+    tree.nodes.append(plan.Node("frame", "NodeFrame"))
+    state.nodes["frame"] = diff.NodeState("frame", "NodeFrame", location=(-1000.0, 400.0))
+    state.nodes["rl"].location, state.nodes["rl"].parent = (0.0, 100.0), "frame"
+    tree.node("blur").parent = "frame"
+    changes = diff.diff_tree(tree, state, {n.name: diff.Expected({}, {}) for n in tree.nodes})
+    (added,) = changes.added
+    assert added.location == (300.0, 100.0)      # right of Render Layers, inside the frame
 
 
 def test_a_file_output_input_keeps_its_name_and_its_own_path():
