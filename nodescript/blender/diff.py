@@ -278,7 +278,7 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
         values["parent"] = (current.parent, node.parent)
     if current.mute != node.mute:
         values["mute"] = (current.mute, node.mute)
-    if current.tag != node.tag_text:
+    if current.tag != node.tag_text and not _untagged_composite(node, current):
         values["tag"] = (current.tag, node.tag_text)
     for path, value in want.properties.items():
         if not same(current.properties.get(path), value):
@@ -289,6 +289,13 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
         change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change
+
+
+def _untagged_composite(node: plan.Node, current: NodeState) -> bool:
+    """A node-group compositor's Group Output is its Composite whether apply tagged it or the
+    user made it (export reads either): the missing record is not drift."""
+    return (current.tag is None and node.idname == "NodeGroupOutput" and not node.preview
+            and (node.tag or {}).get("kind") == "Composite")
 
 
 def resolve_socket(sock: plan.Socket, ids: tuple[str, ...]) -> str | None:

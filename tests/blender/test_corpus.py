@@ -34,13 +34,6 @@ V = "%d.%d" % tuple(bpy.app.version[:2])
 # Gaps measured today (4.2.23, 4.5.15, 5.0.1), by (test, project): each reason names what is
 # lost or changed. A dict value gives the reason per version when the gaps differ.
 WRONG_LAYER = "passes of a second view layer enabled on the first one"
-LEGACY_MATH = ("legacy CompositorNodeMath and CompositorNodeMapRange rebuilt as the shader "
-               "nodes")
-LEGACY_IN_GROUPS = ("legacy CompositorNodeMath, SeparateXYZ and CombineXYZ in the groups rebuilt "
-                    "as the shader nodes")
-MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
-BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be between -10000 and "
-             "10000)")
 GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
 GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
 FCURVES = "F-curves on the Math inputs lost"
@@ -51,42 +44,19 @@ def _gap(*parts: str) -> str:
 
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
-    ("check", "blenderproc"): {"4.5": LEGACY_MATH},
-    ("apply", "blenderproc"): {"4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
-    ("rebuild", "blenderproc"): {
-        "4.2": "all 9 " + FCURVES,
-        "4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
+    ("rebuild", "blenderproc"): "all 9 " + FCURVES,
     ("check", "kubric"): WRONG_LAYER,
     ("apply", "kubric"): WRONG_LAYER,
     ("rebuild", "kubric"): WRONG_LAYER,
-    ("check", "infinigen"): {"4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.5": MIX_RGB},
-    ("rebuild", "infinigen"): {"4.5": MIX_RGB},
-    ("check", "shapenet_renderer"): {"4.5": MIX_RGB},
-    ("apply", "shapenet_renderer"): {"4.5": MIX_RGB},
-    ("rebuild", "shapenet_renderer"): {"4.5": MIX_RGB},
     ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET),
-    ("apply", "qq_render"): {
-        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
-    ("rebuild", "qq_render"): {
-        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
-    ("check", "rgbd_camera_model"): BIG_VALUE,
-    ("apply", "rgbd_camera_model"): BIG_VALUE,
-    ("rebuild", "rgbd_camera_model"): BIG_VALUE,
+    ("apply", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
+    ("rebuild", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
     ("check", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     ("apply", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     ("rebuild", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
     # what differs once export's names are mapped back to Blender's (layout apart)
-    ("names", "blenderproc"): {"4.5": _gap(LEGACY_MATH, "all 9 " + FCURVES)},
     ("names", "kubric"): WRONG_LAYER,
-    ("names", "infinigen"): {"4.5": MIX_RGB},
-    ("names", "shapenet_renderer"): {"4.5": MIX_RGB},
-    ("names", "qq_render"): {
-        "4.2": _gap(GROUP_SOCKET, WRONG_LAYER),
-        "4.5": _gap(GROUP_SOCKET, LEGACY_IN_GROUPS, WRONG_LAYER)},
-    ("names", "rgbd_camera_model"): BIG_VALUE,
+    ("names", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
     ("names", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
 }
 
