@@ -181,3 +181,12 @@ def test_fmt_keeps_a_group_name_quoted():
     assert 'group "Soft Blur"(image: color) -> (out: color) {' in formatted
     assert formatted.splitlines()[-1] == '"x y" = "Soft Blur"()'
     assert format_source(formatted) == formatted
+
+
+def test_an_untagged_group_output_is_the_composite_of_a_node_group_compositor():
+    node = plan.Node("Group Output", "NodeGroupOutput",
+                     tag={"kind": "Composite", "node": "Group Output", "role": "output", "args": {}})
+    untagged = diff.NodeState("Group Output", "NodeGroupOutput")
+    assert "tag" not in diff.diff_node(node, untagged, diff.Expected({}, {})).values
+    node.preview = True                               # a mark the user's node lacks is drift
+    assert "tag" in diff.diff_node(node, untagged, diff.Expected({}, {})).values
