@@ -18,6 +18,7 @@ from nodescript import vocabulary
 from nodescript import presets
 from nodescript.diagnostics import source_lines
 from nodescript.syntax import ast
+from nodescript.syntax.names import name_text
 from nodescript.syntax.parser import parse
 
 # The pattern lint reads (nodescript.lint.engine.SUPPRESSION); fmt must not import lint.
@@ -119,7 +120,8 @@ class _Formatter:
 
     def _group(self, group: ast.GroupDef, indent: str) -> list[str]:
         params = lambda ps: ", ".join(p.name + (f": {p.type}" if p.type else "") for p in ps)
-        out = [f"{indent}group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"]
+        head = f"{indent}group {name_text(group.name)}({params(group.inputs)})"
+        out = [f"{head} -> ({params(group.outputs)}) {{"]
         self._items(group.body, indent + INDENT, out, group.span.end_line)
         out.append(f"{indent}}}")
         return out
@@ -141,7 +143,7 @@ def _suppression(comments: list[ast.Comment]) -> tuple[str | None, list[ast.Comm
 
 
 def _node_stmt(stmt: ast.NodeStmt, indent: str) -> list[str]:
-    head = f"{indent}{stmt.name} = "
+    head = f"{indent}{name_text(stmt.name)} = "
     one_line = head + call(stmt.call)
     if len(one_line) <= MAX_WIDTH:
         return [one_line]
@@ -172,8 +174,8 @@ def _chain(chain: ast.Chain, indent: str) -> list[str]:
 
 def element(elem) -> str:
     if isinstance(elem, ast.InlineNode):
-        return call(elem.call) + (f" as {elem.alias}" if elem.alias else "")
-    text = elem.node + (socket(elem.socket) if elem.socket else "")
+        return call(elem.call) + (f" as {name_text(elem.alias)}" if elem.alias else "")
+    text = name_text(elem.node) + (socket(elem.socket) if elem.socket else "")
     if elem.args is not None:
         text += f"({_args(elem.args)})"
     return text
@@ -203,7 +205,8 @@ def _arg(a: ast.Arg) -> str:
 
 def _kind(kind: str) -> str:
     canonical = vocabulary.find_kind(kind)
-    return canonical if canonical and canonical not in vocabulary.STRUCTURAL_KINDS else kind
+    return canonical if canonical and canonical not in vocabulary.STRUCTURAL_KINDS \
+        else name_text(kind)
 
 
 def value(v: ast.Value) -> str:

@@ -54,6 +54,7 @@ class Options:
     force: bool = False
     allow_upgrade: bool = False
     effect: str | None = None        # 5.3+: the compositor effect (overrides the graph's)
+    prune: bool = False              # delete what the graph does not have that apply did not build
 
 
 def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
@@ -194,9 +195,15 @@ def _run_locked(opts: Options, echo: Echo, err: Echo) -> int:
         changes = executor.diff_all(p, executor.read_state(scene, p, lowering), lowering)
     except executor.ExecutionError as exc:
         raise Stop(EXIT_ERROR, str(exc)) from None
+    lost = [] if opts.prune else changes.lost()
     if opts.dry_run or opts.check:
         notes = _sharing_notes(executor, scene, p, lowering, changes, copying=True)
+        notes += [f"note: apply stops here without --prune: {what}" for what in lost]
         return _report(changes, f"scene {scene.name!r}", opts.check, echo, notes)
+    if lost:
+        raise Stop(EXIT_ERROR, "apply would delete what the graph does not have (nodescript "
+                   "did not build it); nothing was written:\n  " + "\n  ".join(lost)
+                   + "\nadd it to the graph (nodescript export shows it), or pass --prune")
     return _write(executor, scene, p, lowering, changes, opts, echo)
 
 

@@ -59,9 +59,10 @@ def build(bpy, tree, pnodes: list[plan.Node], links: list[plan.Link],
     chunks = [_new_chunk(bpy, grouped[i:i + size], create) for i in range(0, len(grouped), size)]
     home = {name: chunk for chunk in chunks for name in chunk.names}
     late = _route(tree, links, home, find_socket)
+    taken = {node.name for node in tree.nodes} | {pn.name for pn in pnodes}
     for i, chunk in enumerate(chunks):
         chunk.node = tree.nodes.new("CompositorNodeGroup")
-        chunk.node.name = f"nodescript build {i}"    # a space: no graph node can be called that
+        chunk.node.name = _free_name(f"nodescript build {i}", taken)   # any name is a graph's
         chunk.node.node_tree = chunk.group
     _outer_links(tree, chunks, home, links, find_socket, late)
     _ungroup(bpy, tree, [chunk.node for chunk in chunks])
@@ -72,6 +73,14 @@ def build(bpy, tree, pnodes: list[plan.Node], links: list[plan.Link],
     if missing:
         raise RuntimeError(f"nodes lost or renamed while ungrouping: {', '.join(missing[:5])}")
     return late
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        name, n = f"{base}.{n}", n + 1
+    taken.add(name)
+    return name
 
 
 def _new_chunk(bpy, pnodes: list[plan.Node], create: Callable) -> Chunk:

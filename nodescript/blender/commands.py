@@ -32,24 +32,29 @@ def _require_bpy(command: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the scene differs from GRAPH.")
 @click.option("--force", is_flag=True, help="Apply despite precision errors (NS3xx); other errors always stop.")
+@click.option("--prune", is_flag=True,
+              help="Delete nodes GRAPH does not have that apply did not build (without it, apply "
+                   "stops and lists them).")
 @click.option("--allow-upgrade", is_flag=True,
               help="Accept a .blend saved by an older Blender (it is saved in this version's format).")
 @click.option("--effect", metavar="NAME",
               help=f"Blender {first_with('COMPOSITOR_EFFECTS')}+: the compositor effect to make GRAPH (default: the graph's "
                    "`effect`, else the scene's only or active effect; the others are left alone).")
-def apply(scene_blend, graph, output, scene_name, dry_run, check, force, allow_upgrade, effect):
+def apply(scene_blend, graph, output, scene_name, dry_run, check, force, prune, allow_upgrade,
+          effect):
     """Make SCENE_BLEND's compositor exactly GRAPH (a .nodes file), and set its scene settings.
 
     Applying twice changes nothing. Writing in place keeps the previous file as `.blend1`; files
     are written atomically and scripts in the .blend never run. Exit status: 0 done or up to
     date, 1 lint errors (precision errors only without --force) or the scene differs
-    (--check), 2 file or Blender errors. Warnings, and findings on preview=true outputs, never stop.
+    (--check), 2 file or Blender errors, or nodes of yours GRAPH does not have (without --prune).
+    Warnings, and findings on preview=true outputs, never stop.
     """
     _require_bpy("apply")
     from nodescript.blender import apply as apply_module
 
     opts = apply_module.Options(scene_blend, graph, scene_name, output, dry_run, check, force,
-                                allow_upgrade, effect)
+                                allow_upgrade, effect, prune)
     sys.exit(apply_module.run(opts, click.echo, _echo_err))
 
 

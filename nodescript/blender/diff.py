@@ -3,6 +3,8 @@
 Pure: no bpy. The result, Changes, is what `apply` carries out, `--dry-run` prints and `--check`
 counts. A node the plan does not mention is removed; a property or input the plan is silent on
 must have its default (from the catalogue): the compositor ends up exactly as the graph says.
+Locations are the user's: compared only where the graph pins them (`at=`); new nodes are placed
+next to what they connect to (placement.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import struct
 from dataclasses import dataclass, field
 
-from nodescript.blender import plan
+from nodescript.blender import placement, plan
 
 LinkKey = tuple[str, str, str, str]     # from node, from socket identifier, to node, to identifier
 
@@ -32,6 +34,13 @@ class NodeState:
     input_ids: tuple[str, ...] = ()
     output_ids: tuple[str, ...] = ()
     slots: tuple[plan.FileSlot, ...] | None = None
+    own: bool = False                 # built by apply (plan.BUILT) or an emulation's node
+    color: tuple[float, float, float] | None = None     # None: use_custom_color off
+
+
+def is_emulation_tag(text: str | None) -> bool:
+    record = _record(text)
+    return bool(record) and "kind" in record and "node" in record
 
 
 @dataclass
@@ -70,6 +79,9 @@ class TreeChanges:
     changed: list[NodeChange] = field(default_factory=list)
     unlinked: list[LinkKey] = field(default_factory=list)
     linked: list[plan.Link] = field(default_factory=list)
+    # What the changes would delete that the graph cannot carry back (a node of the user's it
+    # does not have, an input it drops): apply stops on these unless --prune.
+    lost: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.create or self.interface is not None or self.added or self.removed
@@ -89,6 +101,9 @@ class Changes:
         return (len(self.scene) + len(self.passes) + sum(
             len(t.added) + len(t.removed) + len(t.changed) + len(t.unlinked) + len(t.linked)
             + (t.interface is not None) + t.create for t in self.trees))
+
+    def lost(self) -> list[str]:
+        return [f"tree {t.name!r}: {what}" for t in self.trees for what in t.lost]
 
     def describe(self) -> list[str]:
         lines = [f"~ scene {path}: {old!r} -> {new!r}" for path, old, new in self.scene]
@@ -215,8 +230,34 @@ def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) ->
             fresh.add(node.name)
     if changes.interface is not None:
         fresh.update(plan_group_io(tree))
+    changes.added = placement.place_added(
+        tree, {name: (s.location, s.parent) for name, s in state.nodes.items()}, changes.added)
     _diff_links(tree, state, fresh, changes)
+    changes.lost = losses(tree, state, changes)
     return changes
+
+
+def losses(tree: plan.Tree, state: TreeState, changes: TreeChanges) -> list[str]:
+    """What `changes` delete of the user's: nodes the graph does not have (or has with another
+    type) that apply did not build, File Output inputs a rebuild of its slots drops."""
+    planned = {node.name: node for node in tree.nodes}
+    out = []
+    for name in changes.removed:
+        current = state.nodes[name]
+        if current.own:
+            continue
+        if name in planned:
+            out.append(f"node {name!r} ({current.idname}) would be rebuilt as "
+                       f"{planned[name].idname}")
+        else:
+            out.append(f"node {name!r} ({current.idname}) is not in the graph")
+    for change in changes.changed:
+        if change.slots is None:
+            continue
+        kept = {s.name for s in change.slots}
+        out += [f"node {change.name!r}: File Output input {s.name!r} is not in the graph"
+                for s in change.old_slots if s.name not in kept]
+    return out
 
 
 def plan_group_io(tree: plan.Tree) -> list[str]:
@@ -229,13 +270,15 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     values = change.values
     if current.label != node.label:
         values["label"] = (current.label, node.label)
-    if not same_location(current.location, node.location):
+    if not same(current.color, node.color):
+        values["color"] = (current.color, node.color)
+    if node.pinned and not same_location(current.location, node.location):
         values["location"] = (current.location, node.location)
     if current.parent != node.parent:
         values["parent"] = (current.parent, node.parent)
     if current.mute != node.mute:
         values["mute"] = (current.mute, node.mute)
-    if current.tag != node.tag_text:
+    if current.tag != node.tag_text and not _untagged_composite(node, current):
         values["tag"] = (current.tag, node.tag_text)
     for path, value in want.properties.items():
         if not same(current.properties.get(path), value):
@@ -246,6 +289,13 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
         change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change
+
+
+def _untagged_composite(node: plan.Node, current: NodeState) -> bool:
+    """A node-group compositor's Group Output is its Composite whether apply tagged it or the
+    user made it (export reads either): the missing record is not drift."""
+    return (current.tag is None and node.idname == "NodeGroupOutput" and not node.preview
+            and (node.tag or {}).get("kind") == "Composite")
 
 
 def resolve_socket(sock: plan.Socket, ids: tuple[str, ...]) -> str | None:

@@ -6,6 +6,7 @@ File Output offers, it reads from the running version's dialect (nodescript.dial
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import bpy
 
@@ -121,6 +122,8 @@ def _read_node(node, want: diff.Expected | None,
     state = diff.NodeState(node.name, node.bl_idname, node.label, tuple(node.location),
                            node.parent.name if node.parent else None, node.mute,
                            node.get(plan.TAG))
+    state.color = tuple(node.color) if node.use_custom_color else None
+    state.own = node.get(plan.BUILT) is not None or diff.is_emulation_tag(state.tag)
     if want is None:
         return state
     state.properties = {path: node_values.read_property(node, path) for path in want.properties}
@@ -244,9 +247,15 @@ REBUILD_FROM = 300
 
 
 def _start_over(tree, ptree: plan.Tree, changes: diff.TreeChanges) -> None:
+    """Every node built again, each where it was (or where the diff placed it)."""
+    where = {node.name: tuple(node.location) for node in tree.nodes}
+    placed = {pn.name: pn for pn in changes.added}
     tree.nodes.clear()
     changes.removed, changes.unlinked, changes.changed = [], [], []
-    changes.added, changes.linked = list(ptree.nodes), list(ptree.links)
+    changes.added = [placed.get(pn.name) or (replace(pn, location=where[pn.name])
+                                             if pn.name in where and not pn.pinned else pn)
+                     for pn in ptree.nodes]
+    changes.linked = list(ptree.links)
 
 
 def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
@@ -255,7 +264,10 @@ def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
             ptree.name, "CompositorNodeTree")
     dialect = lowering.dialect
     if not dialect.TREE_IS_NODE_GROUP:
+        fresh = scene.node_tree is None
         scene.use_nodes = True
+        for node in scene.node_tree.nodes if fresh else ():
+            node[plan.BUILT] = True                   # Blender's default nodes, made for apply
         return scene.node_tree
     tree, _ = compositor.scene_tree(scene, dialect, p.effect)
     if tree is None:
@@ -394,11 +406,14 @@ def _mute_links(tree, links: list[plan.Link]) -> None:
 
 def _create_node(nodes, pn: plan.Node):
     node = nodes.new(pn.idname)
+    node[plan.BUILT] = True
     node.name = pn.name
     if node.name != pn.name:
         raise ExecutionError(f"Blender renamed node {pn.name!r} to {node.name!r}")
     if pn.label:
         node.label = pn.label
+    if pn.color is not None:
+        _set_color(node, pn.color)
     node.mute = pn.mute
     for path, value in pn.properties.items():
         _write_node_property(node, path, value)
@@ -435,6 +450,8 @@ def _update_node(node, change: diff.NodeChange) -> None:
             continue                               # with the others, in _set_locations
         elif what == "label":
             node.label = value
+        elif what == "color":
+            _set_color(node, value)
         elif what == "mute":
             node.mute = value
         elif what == "parent":
@@ -451,6 +468,12 @@ def _update_node(node, change: diff.NodeChange) -> None:
             _write_node_property(node, what, value)
     if change.slots is not None:
         node_values.write_slots(node, change.slots)
+
+
+def _set_color(node, color) -> None:
+    node.use_custom_color = color is not None
+    if color is not None:
+        node.color = color
 
 
 def _write_node_property(node, path: str, value) -> None:

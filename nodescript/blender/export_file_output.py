@@ -44,8 +44,7 @@ class FileOutputReader:
             args.append("save_as_render=false")
         if self.x.dialect.FILE_EXTENSION_SWITCH and not self.node.use_file_extension:
             args.append("use_file_extension=false")
-        self.unlinked_notes()
-        return args + label_arg(self.node.label)
+        return args + self.unlinked_inputs() + label_arg(self.node.label)
 
     def paths_and_slots(self) -> tuple[str, str]:
         if self.x.dialect.FILE_OUTPUT_ITEMS:
@@ -62,8 +61,14 @@ class FileOutputReader:
             return base[:cut], base[cut:]      # a multilayer base_path is directory + file name
         slots = list(self.node.file_slots)
         prefix = common_prefix([slot.path for slot in slots], layers)
-        # Layer names edited apart from the paths: the paths name the files, so they win.
-        self.unit.slots = layers if prefix is not None else [slot.path for slot in slots]
+        # Inputs keep their names (the layers'); a path that is not file name + name is the
+        # input's own: `out.Image(path="depth_")`.
+        self.unit.slots = layers
+        if prefix is None:
+            for index, (slot, layer) in enumerate(zip(slots, layers)):
+                if slot.path != layer:
+                    self.unit.input_args.setdefault(index, []).append(
+                        f"path={string_text(slot.path)}")
         self.own_formats(slots, [not slot.use_node_format for slot in slots])
         if not self.x.dialect.NODE_SAVE_AS_RENDER \
                 and len({s.save_as_render for s in slots if s.use_node_format}) > 1:
@@ -118,12 +123,14 @@ class FileOutputReader:
     def format_args(self) -> list[str]:
         return format_args(self.fmt, self.per_format)
 
-    def unlinked_notes(self) -> None:
-        for index, name in enumerate(self.unit.slots):
-            if index < len(self.node.inputs) and not self.node.inputs[index].is_linked:
-                self.x.note(f'File Output "{self.node.name}": input "{name}" is not linked; '
-                            "Blender writes nothing for it, and nodescript creates inputs by "
-                            "links, so it is left out")
+    def unlinked_inputs(self) -> list[str]:
+        """`inputs=[...]`, every input in order, when one is not linked (links alone would
+        not make it)."""
+        unlinked = [index < len(self.node.inputs) and not self.node.inputs[index].is_linked
+                    for index in range(len(self.unit.slots))]
+        if not any(unlinked):
+            return []
+        return ["inputs=[" + ", ".join(string_text(name) for name in self.unit.slots) + "]"]
 
 
 def format_args(fmt, per: dict) -> list[str]:

@@ -22,6 +22,7 @@ from nodescript.blender.export_text import (
 )
 from nodescript.blender.export_tree import Interface, TreeExporter
 from nodescript.scene_settings import VIEW_TRANSFORMS
+from nodescript.syntax.names import name_text
 
 # --- the scene ------------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ class SceneExporter:
         self.notes: list[str] = []
         self.groups: dict[str, GroupText] = {}      # tree name -> definition, users after used
         self.interfaces: dict[str, Interface] = {}
-        self.group_names = Names(reserved=set())
+        self.group_names = Names(reserved=set(), keep=True)
         self.kinds = kinds_by_idname(version)
         self.sources: dict[tuple[str | None, str], tuple[str, ...]] = {}
         self.group_trees: dict[str, str] = {}           # nodescript group name -> tree name
@@ -242,7 +243,7 @@ class SceneExporter:
 
 def group_header(group: GroupText) -> str:
     params = lambda ps: ", ".join(f"{n}: {t}" for n, t in ps)
-    return f"group {group.name}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
+    return f"group {name_text(group.name)}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
 
 
 def render_layers_outputs(tree, scene):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from nodescript import catalog, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import SocketSpec
+from nodescript.syntax.names import RESERVED
 
 if TYPE_CHECKING:
     from nodescript.blender.export_tree import Param
@@ -35,8 +36,6 @@ INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
                    "NodeSocketBool": "BOOLEAN"}
 # 5.0 item type -> the word `out.name(type=...)` takes (resolve.file_output.INPUT_TYPES).
 ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
-# Words the grammar reserves: a node named like this would not parse.
-RESERVED = frozenset({"target", "use", "scene", "group", "as", "true", "false", "_"})
 # 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).
 MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
                    "min": ("min", "use_min"), "max": ("max", "use_max")}
@@ -268,12 +267,19 @@ def label_arg(label: str) -> list[str]:
 # --- names ------------------------------------------------------------------------------------
 
 class Names:
-    """Blender names as nodescript names: valid, not reserved, unique ("Math.001" -> Math_001)."""
+    """Blender names as nodescript names, unique. `keep`: a node keeps its Blender name (written
+    quoted where it is not a bare word, see nodescript.syntax.names) unless another one took
+    it; otherwise, and for group sockets, a valid word ("Math.001" -> Math_001)."""
 
-    def __init__(self, reserved: set[str]):
+    def __init__(self, reserved: set[str], keep: bool = False):
         self.taken = set(reserved)
+        self.keep = keep
 
     def take(self, blender_name: str, avoid_kinds: bool = False) -> str:
+        if self.keep and blender_name and blender_name not in self.taken \
+                and not (avoid_kinds and is_kind(blender_name)):
+            self.taken.add(blender_name)
+            return blender_name
         base = re.sub(r"[^A-Za-z0-9_]+", "_", blender_name).strip("_") or "node"
         if base[0].isdigit():
             base = f"n_{base}"

@@ -42,6 +42,7 @@ from nodescript.blender.export_text import (
 # File Output item type nodescript declares for a source socket type (as lowering does).
 from nodescript.blender.lower_file_output import ITEM_SOCKET_TYPES
 from nodescript.catalog import NodeSpec, SocketSpec
+from nodescript.syntax.names import name_text
 
 if TYPE_CHECKING:
     from nodescript.blender.export_scene import SceneExporter
@@ -117,7 +118,7 @@ class TreeExporter:
         self.dialect = scene_exporter.dialect
         self.tree = tree
         self.interface = interface
-        self.names = Names(reserved=interface.names() if interface else set())
+        self.names = Names(reserved=interface.names() if interface else set(), keep=True)
         self.units: list[Unit] = []
         self.unit_of: dict[str, Unit] = {}             # bpy node name -> unit
         self.kinds = scene_exporter.kinds
@@ -126,7 +127,7 @@ class TreeExporter:
         self.collect_units()
         links = self.links()
         units = topological(self.units, links)
-        lines = [f"{u.name} = {node_call(u.kind, u.args)}" for u in units]
+        lines = [f"{name_text(u.name)} = {node_call(name_text(u.kind), u.args)}" for u in units]
         order = {u.name: i for i, u in enumerate(units)}
         links.sort(key=lambda link: (order.get(link.dst_unit, len(order)), link.dst_index,
                                      order.get(link.src_unit, -1), link.src_index))
@@ -155,11 +156,13 @@ class TreeExporter:
         for unit in self.units:                         # frames are units by now
             frame = unit.nodes[0].parent
             if frame is not None and frame.name in self.unit_of:
-                unit.args.append(f"parent={self.unit_of[frame.name].name}")
+                unit.args.append(f"parent={name_text(self.unit_of[frame.name].name)}")
             if unit.nodes[0].mute:
                 unit.args.append("mute=true")
             if is_preview(unit.nodes[0]):
                 unit.args.append("preview=true")
+            if unit.nodes[0].use_custom_color:
+                unit.args.append(f"color={numbers_text(tuple(unit.nodes[0].color), False)}")
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
@@ -399,7 +402,7 @@ class TreeExporter:
         ref = None if unit is None else self.output_ref(unit, node, socket)
         if ref is None:
             return None
-        return End(unit.name + ref, unit.name, index_of(node.outputs, socket))
+        return End(name_text(unit.name) + ref, unit.name, index_of(node.outputs, socket))
 
     def destination(self, node, socket) -> End | None:
         if node.bl_idname == "NodeGroupOutput" and self.interface is not None:
@@ -410,7 +413,7 @@ class TreeExporter:
             return None
         index = index_of(node.inputs, socket)
         ref = self.input_ref(unit, node, socket, index)
-        return None if ref is None else End(unit.name + ref, unit.name, index)
+        return None if ref is None else End(name_text(unit.name) + ref, unit.name, index)
 
     def output_ref(self, unit: Unit, node, socket) -> str | None:
         if unit.emulated:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from nodescript.blender import plan
+from nodescript.blender.expansion import LoweringError
 from nodescript.dialects import Dialect
 
 # What the data a link carries is declared as on a 5.0+ item: the type decides half vs full
@@ -67,18 +68,30 @@ def node_properties(dialect: Dialect, props: dict, multilayer: bool) -> dict[str
 def slot(dialect: Dialect, name: str, type_: str, props: dict, multilayer: bool,
          components: int = 3) -> plan.FileSlot:
     fmt = own_format(props, name)
+    path = props.get("input_paths", {}).get(name)         # `out.Image(path="depth_")`
     if dialect.FILE_OUTPUT_ITEMS:
         if fmt is not None:                   # an item's format has a media type too
             fmt = (("format.media_type", "IMAGE"), *fmt)
         type_ = props.get("input_types", {}).get(name, type_)      # `out.depth(type=float)`
         socket_type = ITEM_SOCKET_TYPES.get(type_, "RGBA")
         dims = components if socket_type == "VECTOR" and components != 3 else None
-        return plan.FileSlot(name, socket_type=socket_type, format=fmt, dimensions=dims)
+        # An item's name is its file name: a path of its own renames it.
+        return plan.FileSlot(name if path is None else path, socket_type=socket_type,
+                             format=fmt, dimensions=dims)
+    longest = dialect.FILE_LAYER_NAME_LENGTH
+    if longest is not None and len(name) > longest:
+        raise LoweringError(f"File Output input `{name}` has {len(name)} characters; Blender "
+                            f"{dialect.VERSION} keeps {longest} of a File Output input's name")
     # Slots take the linked socket's type by themselves; the layer name is the item name.
     # Without a node-level save_as_render each input's own flag applies (measured in 4.2):
     # the node's setting goes onto each.
     per_input = None
     if not dialect.NODE_SAVE_AS_RENDER and fmt is None and not multilayer:
         per_input = bool(props.get("save_as_render", True))
-    return plan.FileSlot(name, path=props.get("file_name", "") + name, format=fmt,
-                         save_as_render=per_input)
+    # A multilayer file's layers are named by the input; the slot path is unused and stays
+    # the name, as Blender makes it.
+    if multilayer:
+        path = name
+    else:
+        path = props.get("file_name", "") + (name if path is None else path)
+    return plan.FileSlot(name, path=path, format=fmt, save_as_render=per_input)

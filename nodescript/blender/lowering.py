@@ -10,7 +10,7 @@ from __future__ import annotations
 from nodescript import catalog, curve_settings, dialects, ir, vocabulary
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
-from nodescript.blender.layout import layout
+from nodescript.blender.layout import COLUMN_WIDTH, layout
 from nodescript.scene_settings import BY_KEY
 
 __all__ = ["Expansion", "Lowering", "LoweringError", "dialect", "lower"]
@@ -57,6 +57,8 @@ class Lowering:
                 pn.parent = str(n.args["parent"]) if "parent" in n.args else None
                 pn.mute = bool(n.args.get("mute", False))
                 pn.preview = bool(n.args.get("preview", False))
+                if "color" in n.args:
+                    pn.color = tuple(float(c) for c in n.args["color"])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -72,6 +74,9 @@ class Lowering:
             x, y = positions[node.name]
             px, py = positions[node.parent] if node.parent else (0, 0)
             node.location = (x - px, y - py)
+        for n in graph.nodes.values():
+            if "at" in n.args:
+                pin(expansions[n.name].nodes, n.args["at"])
         return tree
 
     # --- nodes --------------------------------------------------------------------------------
@@ -111,6 +116,9 @@ class Lowering:
             into = link.bindings[self.version][1]        # this version's binding, not the first target's
             found.setdefault(into.index, (into.name, self.data_type(link, graph),
                                           self.components(link, graph)))
+        # Inputs nothing links into (`inputs=[...]`): a colour input, as Blender makes one.
+        for index, name in enumerate(node.bindings[self.version].properties.get("input_names", ())):
+            found.setdefault(index, (name, "RGBA", 3))
         return [found[i] for i in sorted(found)]
 
     def components(self, link: ir.Link, graph: ir.Graph) -> int:
@@ -247,6 +255,13 @@ class Lowering:
         inputs = {s.identifier: _plain_default(s.default) for s in spec.inputs
                   if s.default is not None and s.type in ("VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR")}
         return props, inputs
+
+
+def pin(nodes: list[plan.Node], at) -> None:
+    """`at=(x, y)`: the node there (an emulation's nodes from there, a column apart)."""
+    x, y = (float(v) for v in at)
+    for i, node in enumerate(nodes):
+        node.location, node.pinned = (x + i * COLUMN_WIDTH, y), True
 
 
 def _plain_default(value):

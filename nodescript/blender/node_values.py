@@ -154,7 +154,8 @@ def write_slots(node, slots: tuple[plan.FileSlot, ...]) -> None:
         return
     node.file_slots.clear()                      # 4.x: slots that are also layers
     for i, slot in enumerate(slots):
-        node.file_slots.new(slot.path)
+        node.file_slots.new(slot.name)           # the socket's name: the input's (kept after)
+        node.file_slots[i].path = slot.path
         node.layer_slots[i].name = slot.name
         if slot.save_as_render is not None:
             node.file_slots[i].save_as_render = slot.save_as_render

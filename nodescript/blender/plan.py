@@ -15,6 +15,10 @@ from dataclasses import asdict, dataclass, field
 # nodes, 5.0 Composite's Group Output) {"kind", "node", "role", "args"}; on nodes marked
 # `preview=true` (any node) "preview": true. A node with neither has no such property.
 TAG = "nodescript"
+# Custom property on every node apply creates (and the default nodes of a tree it creates): the
+# node is nodescript's own, so apply may delete it when the graph no longer has it. Any other
+# node the graph does not have is the user's: apply deletes it only with --prune.
+BUILT = "nodescript_built"
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,13 @@ class InterfaceSocket:
 class Node:
     name: str
     idname: str
+    # Where a new node goes. The graph's `at=(x, y)` pins it (`pinned`: apply moves the node
+    # back there); otherwise the automatic layout's, and apply keeps where a node already is
+    # and places new ones next to what they connect to (nodescript/blender/placement.py).
     location: tuple[float, float] = (0.0, 0.0)
+    pinned: bool = False
     label: str = ""
+    color: tuple[float, float, float] | None = None     # use_custom_color on, this colour
     parent: str | None = None
     mute: bool = False
     preview: bool = False            # nodescript's own mark, kept in the TAG property
@@ -144,9 +153,11 @@ class Plan:
 
 def describe_node(node: Node) -> str:
     x, y = node.location
-    words = [node.name, node.idname, f"at ({x:g}, {y:g})"]
+    words = [node.name, node.idname, f"at ({x:g}, {y:g})" + (" pinned" if node.pinned else "")]
     if node.label:
         words.append(f"label={node.label!r}")
+    if node.color is not None:
+        words.append(f"color=({', '.join(f'{c:g}' for c in node.color)})")
     if node.parent:
         words.append(f"parent={node.parent!r}")
     if node.mute:

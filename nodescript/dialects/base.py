@@ -34,6 +34,10 @@ class Dialect:
     # type. 5.0: `directory` + `file_name` + `file_output_items`, each item declaring its
     # socket type (which decides half vs full float at depth 16) and its own format switch.
     FILE_OUTPUT_ITEMS = False
+    # The longest 4.x File Output layer name (`layer_slots[i].name`, which nodescript sets to
+    # the input's name) Blender keeps: 4.2 cuts it to 29 characters, 4.5 to 61 (measured).
+    # None: no limit met (5.0 items kept 200 characters).
+    FILE_LAYER_NAME_LENGTH: int | None = 29
     # File Output has a node-level save_as_render (4.5); before, each slot's own flag applies.
     NODE_SAVE_AS_RENDER = False
     # A single-layer item's name is a path under the directory, sub-folders and all (5.1: an

@@ -11,6 +11,7 @@ class Blender50(Blender45):
     TREE_IS_NODE_GROUP = True
     SCENE_TREE_NAME = "{scene} Compositing"
     FILE_OUTPUT_ITEMS = True
+    FILE_LAYER_NAME_LENGTH = None
     # OPEN_EXR is not an item of MULTI_LAYER_IMAGE: set the media type first.
     MEDIA_TYPES = {"OPEN_EXR_MULTILAYER": "MULTI_LAYER_IMAGE"}
     ENGINES = {**Blender45.ENGINES, "eevee": "BLENDER_EEVEE"}

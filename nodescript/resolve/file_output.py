@@ -56,8 +56,12 @@ MULTILAYER = "OPEN_EXR_MULTILAYER"
 
 
 def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBinding:
-    given = _given(call.args, [*ARGS, "parent"], "FileOutput has", resolver)
-    given.pop("parent", None)             # a setting of every node: the resolver checks it
+    given = _given(call.args, [*ARGS, "parent", "at", "color", "inputs"], "FileOutput has",
+                   resolver)
+    names = _input_names(given.pop("inputs", None), resolver)
+    given.pop("parent", None)             # settings of every node: the resolver checks them
+    given.pop("at", None)
+    given.pop("color", None)
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
@@ -67,7 +71,28 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     if settings.get("use_file_extension") is False:
         _without_extension(given["use_file_extension"], version, resolver)
         props["use_file_extension"] = False
+    if names:
+        props["input_names"] = names
     return ir.NodeBinding("CompositorNodeOutputFile", properties=props)
+
+
+def _input_names(arg: ast.Arg | None, resolver) -> list[str]:
+    """`inputs=["Image", "depth"]`: the node's inputs in order, those nothing links into too
+    (Blender keeps an unlinked input; links alone would not say it is there)."""
+    if arg is None:
+        return []
+    items = arg.value.items if isinstance(arg.value, ast.List) else None
+    if items is None or not all(isinstance(v, ast.String) for v in items):
+        resolver.error(codes.BAD_VALUE, "FileOutput inputs takes a list of input names: "
+                       '["Image", "depth"]', arg.value.span)
+        return []
+    names = [v.value for v in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        resolver.error(codes.DUPLICATE_NAME, f"FileOutput inputs lists `{repeated[0]}` twice",
+                       arg.value.span)
+        return []
+    return names
 
 
 def _without_extension(arg: ast.Arg, version: str, resolver) -> None:
@@ -81,8 +106,11 @@ def _without_extension(arg: ast.Arg, version: str, resolver) -> None:
 
 def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link, version: str,
                            resolver) -> None:
-    """`out.name(...)`: the input's declared type and/or its own format."""
+    """`out.name(...)`: the input's declared type, its path and/or its own format."""
     args = presets.expand(endpoint.args, "FileOutput", resolver.error)
+    for arg in [a for a in args if a.name == "path"]:
+        _input_path(arg, node, link.to_socket, version, resolver)
+    args = tuple(a for a in args if a.name != "path")
     given = _given(args, INPUT_ARGS, "a File Output input has", resolver)
     mute = given.pop("mute", None)                # the link's, not the format's
     if mute is not None and _check_plain(mute, "bool"):
@@ -94,6 +122,23 @@ def resolve_input_settings(endpoint: ast.Endpoint, node: ir.Node, link: ir.Link,
         _input_type(declared, node, link, version, resolver)
     if given or not endpoint.args:                # `out.x()`: its own format, all defaults
         _input_format(given, endpoint, node, link.to_socket, version, resolver)
+
+
+def _input_path(arg: ast.Arg, node: ir.Node, slot: str, version: str, resolver) -> None:
+    """`out.Image(path="depth_")`: the input keeps its name and writes to another file name
+    (4.x: the slot's path, under the node's directory; 5.0 on, where an item's name is its
+    file name, the item takes the path as its name)."""
+    error = _check_plain(arg, "str")
+    binding = node.bindings[version]
+    if error:
+        resolver.error(codes.BAD_VALUE, error.replace("FileOutput path", "an input's path"),
+                       arg.value.span)
+    elif binding.properties["format"].get("file_format") == MULTILAYER:
+        resolver.error(codes.BAD_VALUE, f"`{node.name}` writes one multilayer EXR: its inputs are "
+                       "layers of that file, named by the input, and have no path", arg.span,
+                       "drop path=, or name the input after the layer")
+    else:
+        binding.properties.setdefault("input_paths", {})[slot] = arg.value.value
 
 
 def _input_type(arg: ast.Arg, node: ir.Node, link: ir.Link, version: str, resolver) -> None:
@@ -150,8 +195,8 @@ def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
     given: dict[str, ast.Arg] = {}
     for arg in args:
         spec = ARGS.get(arg.name) if arg.name in allowed else None
-        key = arg.name if arg.name in ("parent", "type", "mute") and arg.name in allowed \
-            else spec and spec[0]
+        passed = arg.name in ("parent", "at", "color", "inputs", "type", "mute")
+        key = arg.name if passed and arg.name in allowed else spec and spec[0]
         if key is None and arg.name in ARGS:
             resolver.error(codes.UNKNOWN_SETTING, f"`{arg.name}` is a setting of the whole File "
                            "Output, not of one input", arg.span,

@@ -15,9 +15,10 @@ from nodescript.resolve.scene import resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
+from nodescript.syntax.names import name_text
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -229,6 +230,10 @@ class _GraphBuilder:
         node.args = {a.name: plain(a.value) for a in call.args}
         self._bind(node, call)
         self.graph.nodes[name] = node
+        if kind == FILE_OUTPUT:             # `inputs=[...]`: its inputs' order, unlinked ones too
+            slots = self.slots.setdefault(name, _Slots())
+            for slot in node.bindings[self.graph.targets[0]].properties.get("input_names", ()):
+                slots.add(slot)
         return True
 
     def _kind(self, call: ast.NodeCall) -> str | None:
@@ -295,6 +300,7 @@ class _GraphBuilder:
                     properties={**props, **vocabulary.implied_settings(node.kind, spec.idname)},
                     inputs=dict(inputs))
         self._parent(node, call)
+        self._at(call)
         if node.kind == FILE_OUTPUT:
             return
         self._common_args(node, call)
@@ -349,6 +355,16 @@ class _GraphBuilder:
         if refused:
             self.r.error(codes.NOT_IN_TARGET, f"Blender {', '.join(refused)} cannot mute a "
                          f"{node.kind}", arg.span, "drop mute=true, or remove the node")
+
+    def _at(self, call: ast.NodeCall) -> None:
+        """`at=(x, y)`: a location pinned by the graph (else apply keeps or chooses one);
+        `color=(r, g, b)`: the node's custom colour."""
+        for arg in call.args:
+            size, what = {"at": (2, "a location: (x, y)"),
+                          "color": (3, "a colour: (r, g, b)")}.get(arg.name, (None, ""))
+            if size and not (isinstance(arg.value, ast.Tuple) and len(arg.value.items) == size
+                             and all(isinstance(v, ast.Number) for v in arg.value.items)):
+                self.r.error(codes.BAD_VALUE, f"{arg.name} takes {what}", arg.value.span)
 
     def _parent(self, node: ir.Node, call: ast.NodeCall) -> None:
         for arg in call.args:
@@ -440,7 +456,7 @@ class _GraphBuilder:
         node.bindings[version].inputs[socket.identifier] = converted
 
     def _setting_names(self, node: ir.Node) -> list[str]:
-        names = set(COMMON_ARGS)
+        names = set()
         for version in self.graph.targets:
             spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
             if spec:
@@ -448,7 +464,8 @@ class _GraphBuilder:
                 names.update(curves.setting_names(spec))
             names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
                          for s in self.sockets(node, version, "inputs"))
-        return sorted(names)
+        # The node's own first: a listing cut short still shows them.
+        return sorted(names - set(COMMON_ARGS)) + sorted(COMMON_ARGS)
 
     # --- sockets --------------------------------------------------------------
     def sockets(self, node: ir.Node, version: str, side: str) -> tuple[SocketSpec, ...]:
@@ -457,8 +474,9 @@ class _GraphBuilder:
             return _interface_sockets(group.inputs if side == "inputs" else group.outputs)
         if node.kind == FILE_OUTPUT and side == "inputs":
             slots = self.slots[node.name].names if node.name in self.slots else []
-            return tuple(SocketSpec(name, name, self.linked_inputs[(node.name, version, i)]
-                                    .bindings[version][0].type) for i, name in enumerate(slots))
+            linked = [self.linked_inputs.get((node.name, version, i)) for i in range(len(slots))]
+            return tuple(SocketSpec(name, name, link.bindings[version][0].type if link else "RGBA")
+                         for name, link in zip(slots, linked))
         spec = vocabulary.spec_for(node.kind, version)[0]
         shown = vocabulary.shown_sockets(spec, side, node.bindings[version].properties)
         if node.kind == "RenderLayers" and side == "outputs":   # the view layer's AOVs follow
@@ -603,7 +621,7 @@ class _GraphBuilder:
                           settings: ast.Endpoint | None) -> None:
         if dst_ref is not None and isinstance(dst_ref.key, int):
             self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
-                         f"`{node.name}.\"name\"`", dst_ref.span)
+                         f"`{name_text(node.name)}.\"name\"`", dst_ref.span)
             return
         link = ir.Link(src, "", node.name, "", span)
         slots = self.slots.setdefault(node.name, _Slots())

@@ -79,8 +79,9 @@ def _parse_module(source: str, path: str) -> ast.Module:
 # Each further syntax error costs a parse of the rest of the file: a file of nothing but errors
 # stops here, linear in its size.
 MAX_SYNTAX_ERRORS = 50
-# A line that may start a statement: a name at column 1 (fmt indents continuations and bodies).
-_STATEMENT_START = re.compile(r"[A-Za-z_]")
+# A line that may start a statement: a name (or quoted name) at column 1 (fmt indents
+# continuations and bodies).
+_STATEMENT_START = re.compile(r'[A-Za-z_"]')
 # What moves the `{ }` depth: strings and comments are skipped whole.
 _BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|[{}]')
 
@@ -188,6 +189,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, path: str) -> Diagnostic:
     return Diagnostic(SYNTAX_ERROR, Severity.ERROR, message, Span(path, line, col, line, col + 1))
 
 
+def _name(tok: Token) -> str:
+    """A node or group name: a bare word as written, a string's text."""
+    return _unquote(tok) if tok.type == "STRING" else str(tok)
+
+
 def _unquote(tok: Token) -> str:
     body = str(tok)[1:-1]
     out, i = [], 0
@@ -239,7 +245,7 @@ class _AstBuilder:
     def group_def(self, c):
         inputs, outputs = c[3], c[7]
         body = tuple(x for x in c[10:-1])
-        return ast.GroupDef(str(c[1]), inputs, outputs, body, self._span(c))
+        return ast.GroupDef(_name(c[1]), inputs, outputs, body, self._span(c))
 
     def params(self, c):
         return tuple(x for x in c if isinstance(x, ast.Param))
@@ -248,16 +254,16 @@ class _AstBuilder:
         return ast.Param(str(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c))
 
     def node_stmt(self, c):
-        return ast.NodeStmt(str(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
+        return ast.NodeStmt(_name(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
 
     def chain(self, c):
         return ast.Chain(tuple(x for x in c if not isinstance(x, Token)), self._span(c))
 
     def inline_node(self, c):
-        return ast.InlineNode(c[0], str(c[2]) if len(c) > 2 else None, self._span(c))
+        return ast.InlineNode(c[0], _name(c[2]) if len(c) > 2 else None, self._span(c))
 
     def endpoint(self, c):
-        return ast.Endpoint(str(c[0]), c[1] if len(c) > 1 else None, self._span(c),
+        return ast.Endpoint(_name(c[0]), c[1] if len(c) > 1 else None, self._span(c),
                             c[3] if len(c) > 2 else None)
 
     def socket_name(self, c):
@@ -269,7 +275,7 @@ class _AstBuilder:
         return ast.SocketRef(int(c[1]), self._span(c))
 
     def node_call(self, c):
-        return ast.NodeCall(str(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
+        return ast.NodeCall(_name(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
 
     def args(self, c):
         return tuple(x for x in c if not isinstance(x, Token))

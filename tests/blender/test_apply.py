@@ -69,7 +69,8 @@ def test_reapply_to_a_new_file_gives_the_same_tree(make_scene, cli, open_file, t
     assert trees[0] == trees[1]
 
 
-def test_apply_replaces_whatever_the_tree_held(make_scene, cli, open_file, graph, tmp_path):
+def test_apply_replaces_whatever_the_tree_held_with_prune(make_scene, cli, open_file, graph,
+                                                          tmp_path):
     def clutter(bpy):
         scene = bpy.context.scene
         if hasattr(scene, "compositing_node_group"):
@@ -88,7 +89,12 @@ def test_apply_replaces_whatever_the_tree_held(make_scene, cli, open_file, graph
         rl.Depth -> Math(operation=power, inputs=(_, 2)) as squared -> Composite() as out
     """)
 
-    assert cli("apply", scene_file, graph_file).code == 0
+    before = scene_file.read_bytes()
+    stopped = cli("apply", scene_file, graph_file)
+    assert stopped.code == 2 and "node 'stray' (CompositorNodeNormalize) is not in the graph" \
+        in stopped.err and "--prune" in stopped.err, stopped.err
+    assert scene_file.read_bytes() == before                 # nothing written
+    assert cli("apply", scene_file, graph_file, "--prune").code == 0
 
     tree = compositor(open_file(scene_file))
     assert sorted(n.name for n in tree.nodes) == ["out", "rl", "squared"]

@@ -281,13 +281,13 @@ def test_nested_groups_and_names_the_language_reserves():
     link(tree, rl, "Image", node, 0)
     link(tree, node, 0, view, 0)
     text = exported()
-    assert text.index("group BlurGroup(") < text.index("group Outer_Pass(")   # used before users
+    assert text.index("group BlurGroup(") < text.index('group "Outer Pass"(')   # used first
     assert_lines(text, "group BlurGroup(Image: color) -> (Image_2: color) {",
-                 "    scene_ = InvertColor()",
-                 "    Image -> scene_.Color", "    scene_.Color -> Image_2",
-                 "group Outer_Pass(Image: color) -> (Result: color) {", "    inner = BlurGroup()",
-                 "    Image -> inner.Image", "    inner.Image_2 -> Result", "outer = Outer_Pass()",
-                 "rl.Image -> outer.Image", "outer.Result -> view.Image")
+                 '    "scene" = InvertColor()',
+                 '    Image -> "scene".Color', '    "scene".Color -> Image_2',
+                 'group "Outer Pass"(Image: color) -> (Result: color) {', "    inner = BlurGroup()",
+                 "    Image -> inner.Image", "    inner.Image_2 -> Result",
+                 'outer = "Outer Pass"()', "rl.Image -> outer.Image", "outer.Result -> view.Image")
 
 
 def test_file_output_slots_with_different_formats():
@@ -360,16 +360,16 @@ def test_float_text_is_the_shortest_that_round_trips_float32():
         ["0.1", "0.01", "20", "0", "-2.5", "1e-07", "123456.79", "0.33333333"]
 
 
-def test_blender_names_become_valid_unique_names():
+def test_blender_names_are_kept_quoted_where_not_words():
     tree = compositor()
     rl = add(tree, "RenderLayers", "Render Layers")
     first = add(tree, "Math", "Math.001")
     second = add(tree, "Math", "Math_001")
     link(tree, rl, "Alpha", first, 0)
     link(tree, first, 0, second, 0)
-    assert_lines(exported(), "Render_Layers = RenderLayers()", "Math_001 = Math()",
-                 "Math_001_2 = Math()", "Render_Layers.Alpha -> Math_001.Value",
-                 "Math_001.Value -> Math_001_2.Value")
+    assert_lines(exported(), '"Render Layers" = RenderLayers()', '"Math.001" = Math()',
+                 "Math_001 = Math()", '"Render Layers".Alpha -> "Math.001".Value',
+                 '"Math.001".Value -> Math_001.Value')
 
 
 def test_composite_output():
@@ -385,7 +385,7 @@ def test_composite_output():
     assert_lines(exported(), "comp = Composite()", "rl.Image -> comp.Image")
 
 
-def test_muted_node_is_written_and_unlinked_slot_noted():
+def test_muted_node_and_unlinked_input_are_written():
     tree = compositor()
     rl = render_layers(tree, "z")
     norm = add(tree, "Normalize", "norm", mute=True)
@@ -395,8 +395,8 @@ def test_muted_node_is_written_and_unlinked_slot_noted():
     text = exported()
     assert_lines(text, "norm = Normalize(mute=true)")
     assert "muted" not in text
-    assert '# export: File Output "out": input "spare" is not linked' in text
-    assert "out.spare" not in text
+    assert 'inputs=["depth", "spare"]' in text and "export:" not in text
+    assert "out.spare" not in text                    # nothing links into it
 
 
 @pytest.mark.skipif(not IS_5, reason="5.0 File Output items declare their socket type")
@@ -801,6 +801,16 @@ def test_shader_nodes_of_4_5_round_trip_as_themselves():
     assert {n.name: n.bl_idname for n in tree.nodes if n.name in ("scale", "near_far")} \
         == {"scale": "ShaderNodeMath", "near_far": "ShaderNodeMapRange"}
     assert exported() == text
+
+
+def test_node_colour_and_quoted_names_are_written():
+    tree = compositor()
+    rl = render_layers(tree)
+    blur = add(tree, "Blur", "Blur.001")
+    blur.use_custom_color, blur.color = True, (0.5, 0.25, 1.0)
+    link(tree, rl, "Image", blur, 0)
+    text = exported()
+    assert_lines(text, '"Blur.001" = Blur(color=(0.5, 0.25, 1))', 'rl.Image -> "Blur.001".Image')
 
 
 @pytest.mark.skipif(V != "4.5", reason="4.5 keeps the legacy compositor types for old files")

@@ -52,9 +52,10 @@ def test_format_writes_the_settings_after_the_socket_canonically():
 
 
 def test_errors_name_the_setting_and_where_it_is():
-    found = errors("rl.Image -> out.preview(path=\"//x/\", depth=7)\n")
-    assert ("NS102", 4, 25, "`path` is a setting of the whole File Output, not of one input") in found
-    assert any(code == "NS104" and line == 4 and col == 44 for code, line, col, _ in found)
+    found = errors("rl.Image -> out.preview(directory=\"//x/\", depth=7)\n")
+    assert ("NS102", 4, 25, "`directory` is a setting of the whole File Output, not of one input") \
+        in found
+    assert any(code == "NS104" and line == 4 and col == 49 for code, line, col, _ in found)
 
 
 def test_only_file_output_inputs_take_a_format():
