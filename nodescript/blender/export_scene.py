@@ -143,24 +143,27 @@ class SceneExporter:
 
     def pass_settings(self, tree) -> list[tuple[str, str]]:
         """The passes the graph reads that the view layer has on. A linked pass that is off is
-        left out (its socket carries nothing), so lint reports it (NS309)."""
-        words, layers, reads_passes = [], set(), False
-        for node, socket in render_layers_outputs(tree, self.scene):
+        left out (its socket carries nothing), so lint reports it (NS309). `passes` is for one
+        view layer (the first, or `view_layer` when every node reads one other layer): passes
+        read through a Render Layers node on another layer are left to its links, which apply
+        enables on that node's layer."""
+        read = render_layers_outputs(tree, self.scene)
+        layers = {node.layer for node, _ in read}
+        first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
+        declared = next(iter(layers)) if len(layers) == 1 else first_layer
+        words, reads_passes = [], False
+        for node, socket in read:
             word = self.pass_word(socket.name)
+            if node.layer != declared:
+                continue
             reads_passes |= word is not None
             if word is not None and word not in words and self.pass_on(node, socket.name):
                 words.append(word)
-            layers.add(node.layer)
         out = [("passes", "[" + ", ".join(words) + "]")] if reads_passes else []
         aovs = self.aov_words(tree)
         out += [("aovs", "[" + ", ".join(aovs) + "]")] if aovs else []
-        first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
-        other = sorted(layers - {first_layer})
-        if len(other) == 1 and len(layers) == 1:
-            out.append(("view_layer", string_text(other[0])))
-        elif other:
-            self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
-                      "the scene block declares passes for the first one only")
+        if declared != first_layer:
+            out.append(("view_layer", string_text(declared)))
         return out
 
     def aov_words(self, tree) -> list[str]:

@@ -22,8 +22,10 @@ def check_pass_enabled(a: Analysis):
     for flow, link, _, _ in render_layer_links(a):
         node = graph.nodes[link.from_node]
         layer = node.bindings[flow.version].properties.get("layer")
-        if layer and view_layer and layer != view_layer:
-            continue                       # another view layer: its passes are not declared here
+        if layer and layer != view_layer:
+            # another view layer (`passes` is the first layer's, or `view_layer`'s): apply
+            # enables this link's pass on the node's own layer
+            continue
         prop = (catalog.load(flow.version).render_passes.get(link.bindings[flow.version][0].name)
                 or {}).get("property")
         if prop is None or prop in enabled:
