@@ -350,9 +350,21 @@ def _own_tree(scene, tree, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, n
 
 
 def _write_interface(tree, sockets: tuple[plan.InterfaceSocket, ...]) -> None:
-    tree.interface.clear()
-    for sock in sockets:
-        tree.interface.new_socket(sock.name, in_out=sock.in_out, socket_type=sock.socket_type)
+    """Change the interface item by item, side by side: an item kept keeps its identifier, which
+    links to the group's users and other tools use (a rebuilt one would get a new one)."""
+    interface = tree.interface
+    for side in ("INPUT", "OUTPUT"):
+        have = [i for i in interface.items_tree if i.item_type == "SOCKET" and i.in_out == side]
+        want = [s for s in sockets if s.in_out == side]
+        for item, sock in zip(have, want):
+            if item.socket_type != sock.socket_type:
+                item.socket_type = sock.socket_type
+            if item.name != sock.name:
+                item.name = sock.name
+        for item in have[len(want):]:
+            interface.remove(item)
+        for sock in want[len(have):]:
+            interface.new_socket(sock.name, in_out=side, socket_type=sock.socket_type)
 
 
 def _remove_links(tree, keys: set[diff.LinkKey]) -> None:

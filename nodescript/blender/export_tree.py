@@ -63,10 +63,11 @@ class Interface:
 
     @classmethod
     def of(cls, tree, exporter: SceneExporter) -> Interface:
-        names = Names(reserved=set())
+        # Each side its own names: an output may share an input's name (a link reads from one
+        # and writes to the other).
+        names = {"INPUT": Names(reserved=set()), "OUTPUT": Names(reserved=set())}
         params: dict[str, list[Param]] = {"INPUT": [], "OUTPUT": []}
         sockets = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
-        # Blender lists outputs first; inputs keep their names when an output shares one.
         for item in sorted(sockets, key=lambda i: i.in_out != "INPUT"):
             type_ = interface_type(item.socket_type)
             if type_ is None:
@@ -74,7 +75,8 @@ class Interface:
                               f"{item.socket_type} cannot be written; it and its links are "
                               "left out")
                 continue
-            params[item.in_out].append(Param(names.take(item.name), type_, item.identifier))
+            params[item.in_out].append(Param(names[item.in_out].take(item.name), type_,
+                                             item.identifier))
         return cls(params)
 
     def words(self, side: str) -> list[tuple[str, str]]:

@@ -96,7 +96,9 @@ class _Resolver:
             self.error(codes.BAD_GROUP, f"unknown socket type `{param.type}`", param.span,
                        did_you_mean(param.type or "", GROUP_SOCKET_TYPES))
             return None
-        if param.name in iface:
+        # An output may share an input's name (Blender's "Image" in, "Image" out): a link
+        # reads from an input and writes to an output, so the side tells them apart.
+        if iface.get(param.name) == side:
             self.error(codes.DUPLICATE_NAME, f"`{param.name}` is already a socket of this group",
                        param.span)
             return None
@@ -620,7 +622,10 @@ class _GraphBuilder:
         """Report the first link that closes a loop (iterative DFS: chains can be very long)."""
         edges: dict[str, list[ir.Link]] = {}
         for link in self.graph.links:
-            edges.setdefault(link.from_node, []).append(link)
+            # a group's params are not nodes: an input only feeds, an output only takes (and
+            # they may share a name)
+            if link.from_node in self.graph.nodes and link.to_node in self.graph.nodes:
+                edges.setdefault(link.from_node, []).append(link)
         state: dict[str, int] = {}      # 1 = on the current path, 2 = done
         for root in list(edges):
             if root in state:
