@@ -32,6 +32,7 @@ class NodeState:
     input_ids: tuple[str, ...] = ()
     output_ids: tuple[str, ...] = ()
     slots: tuple[plan.FileSlot, ...] | None = None
+    keys: dict[tuple[str, int], tuple] = field(default_factory=dict)   # the plan's curves' keys
 
 
 @dataclass
@@ -109,6 +110,11 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     for change in tree.changed:
         for what, (old, new) in change.values.items():
             shown = _tag_changes(old, new) if what == "tag" else [(what, old, new)]
+            if what == "keys":
+                shown = [(f"keys {plan.describe_curve(a).split(' ')[0]}",
+                          plan.describe_curve(a).partition(" ")[2] or "none",
+                          plan.describe_curve(b).partition(" ")[2])
+                         for a, b in zip(old, new) if a != b]
             lines += [f"  ~ node {change.name} {w}: {_show(a)} -> {_show(b)}" for w, a, b in shown]
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
@@ -243,6 +249,11 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     for key, value in want.inputs.items():
         if not same(current.inputs.get(key), value):
             values[f"inputs[{key!r}]"] = (current.inputs.get(key), value)
+    # Only the curves the plan names: F-curves (and drivers) it is silent on are left alone.
+    if any(not same(current.keys.get((c.path, c.index)), c.keys) for c in node.keys):
+        values["keys"] = (tuple(plan.Curve(c.path, c.index, current.keys.get((c.path, c.index),
+                                                                              ()))
+                                for c in node.keys), node.keys)
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
         change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change

@@ -9,7 +9,7 @@ import os
 
 import bpy
 
-from nodescript.blender import chunked, compositor, diff, node_values, plan
+from nodescript.blender import animation, chunked, compositor, diff, node_values, plan
 from nodescript.blender.lowering import Lowering
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
@@ -109,6 +109,8 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
         same_type = pnode is not None and pnode.idname == node.bl_idname
         nodes[node.name] = _read_node(node, want[node.name] if same_type else None,
                                       pnode.slots if same_type else None)
+        if same_type and pnode.keys:
+            nodes[node.name].keys = animation.read(node, [(c.path, c.index) for c in pnode.keys])
     keys = {l: (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
             for l in tree.links}
     return diff.TreeState(exists, nodes, set(keys.values()),
@@ -389,6 +391,11 @@ def _build(tree, pnodes: list[plan.Node], links: list[plan.Link]) -> None:
             _create_node(tree.nodes, pn)
     _link(tree, links)
     _mute_links(tree, muted)
+    keyed = [pn for pn in pnodes if pn.keys]     # once in the tree (chunks build elsewhere)
+    if keyed:
+        nodes = {node.name: node for node in tree.nodes}
+        for pn in keyed:
+            _write_keys(nodes[pn.name], pn.keys)
 
 
 def _mute_links(tree, links: list[plan.Link]) -> None:
@@ -456,6 +463,8 @@ def _update_node(node, change: diff.NodeChange) -> None:
                 del node[plan.TAG]
             else:
                 node[plan.TAG] = value
+        elif what == "keys":
+            _write_keys(node, value)
         elif what.startswith("inputs["):
             key = what[len("inputs["):-1].strip("'\"")
             _write_inputs(node, {key: value})
@@ -463,6 +472,16 @@ def _update_node(node, change: diff.NodeChange) -> None:
             _write_node_property(node, what, value)
     if change.slots is not None:
         node_values.write_slots(node, change.slots)
+
+
+def _write_keys(node, curves: tuple[plan.Curve, ...]) -> None:
+    if not curves:
+        return
+    try:
+        animation.write(node, curves)
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
+        raise ExecutionError(f"node {node.name!r}: cannot keyframe "
+                             f"{', '.join(c.path for c in curves)}: {exc}") from None
 
 
 def _write_node_property(node, path: str, value) -> None:

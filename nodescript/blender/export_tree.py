@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from nodescript import catalog, curve_settings, vocabulary
+from nodescript.blender.export_animation import keys_args
 from nodescript.blender.export_file_output import FileOutputReader
 from nodescript.blender.export_text import (
     GROUP_SOCKET_DEFAULTS,
@@ -163,6 +164,7 @@ class TreeExporter:
                 unit.args.append("mute=true")
             if is_preview(unit.nodes[0]):
                 unit.args.append("preview=true")
+            unit.args += keys_args(self.x, unit.kind, unit.nodes, unit.emulated)
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]

@@ -7,7 +7,7 @@ are built by lower_emulations. `lower(graph, version)` lowers for one version.
 
 from __future__ import annotations
 
-from nodescript import catalog, curve_settings, dialects, ir, vocabulary
+from nodescript import catalog, curve_settings, dialects, ir, keyframes, vocabulary
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
 from nodescript.blender.layout import layout
@@ -57,6 +57,8 @@ class Lowering:
                 pn.parent = str(n.args["parent"]) if "parent" in n.args else None
                 pn.mute = bool(n.args.get("mute", False))
                 pn.preview = bool(n.args.get("preview", False))
+            if "keys" in n.args:
+                self.lower_keys(n, expansions[n.name])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -90,6 +92,16 @@ class Lowering:
         if node.kind == "RenderLayers":
             pnode.properties.setdefault("layer", graph.setting("view_layer"))
         return Expansion([pnode], by_index=node.group is not None)
+
+    @staticmethod
+    def lower_keys(node: ir.Node, expansion: Expansion) -> None:
+        """`keys=`: on the one Blender node the node is (an emulation's values are spread over
+        several nodes with other paths)."""
+        if len(expansion.nodes) != 1 or expansion.nodes[0].tag:
+            raise LoweringError(f"{node.kind} `{node.name}` is built from several nodes here; "
+                                "its keys=[...] cannot be placed on them")
+        expansion.nodes[0].keys = tuple(plan.Curve(path, index, keys) for path, index, keys
+                                        in keyframes.parse(node.args["keys"]))
 
     # --- File Output: the version-neutral settings onto this version's API ----------------------
     def file_output(self, node: ir.Node, binding: ir.NodeBinding, graph: ir.Graph) -> Expansion:

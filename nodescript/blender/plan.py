@@ -62,6 +62,16 @@ class InterfaceSocket:
     socket_type: str                 # NodeSocketFloat, NodeSocketColor, ...
 
 
+@dataclass(frozen=True)
+class Curve:
+    """Keyframes on one value of a node (an F-curve of its tree): `path` is the RNA path under
+    the node (`inputs[1].default_value`), `index` the component of an array value."""
+
+    path: str
+    index: int
+    keys: tuple[tuple[float, float, str], ...]       # (frame, value, interpolation)
+
+
 @dataclass
 class Node:
     name: str
@@ -77,6 +87,7 @@ class Node:
     inputs: dict[str, object] = field(default_factory=dict)     # input identifier -> value
     slots: tuple[FileSlot, ...] | None = None                   # File Output only
     tag: dict | None = None                                     # emulation record, see TAG
+    keys: tuple[Curve, ...] = ()                                # keyframed values
 
     @property
     def tag_text(self) -> str | None:
@@ -159,7 +170,16 @@ def describe_node(node: Node) -> str:
         words.append("slots=[" + ", ".join(describe_slot(s) for s in node.slots) + "]")
     if node.tag is not None:
         words.append(f"tag={json.dumps(node.tag, sort_keys=True)}")
+    if node.keys:
+        words.append("keys=[" + ", ".join(describe_curve(c) for c in node.keys) + "]")
     return " ".join(words).replace("-0,", "0,").replace("-0)", "0)")
+
+
+def describe_curve(curve: Curve) -> str:
+    where = curve.path + (f"[{curve.index}]" if curve.index else "")
+    keys = " ".join(f"{frame:g}:{value:.7g}" + ("" if how == "BEZIER" else f"/{how.lower()}")
+                    for frame, value, how in curve.keys)
+    return f"{where} {keys}"
 
 
 def describe_slot(slot: FileSlot) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import catalog, ir, vocabulary
+from nodescript import catalog, ir, keyframes, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes, curves, moved, presets
@@ -17,7 +17,7 @@ from nodescript.resolve.values import ValueError_, for_property, for_socket, pla
 from nodescript.syntax import ast
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "keys")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -312,6 +312,11 @@ class _GraphBuilder:
                 self._check_mutable(node, arg)
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)
+            elif arg.name == "keys":
+                try:
+                    keyframes.parse(plain(arg.value))
+                except keyframes.KeysError as exc:
+                    self.r.error(codes.BAD_VALUE, str(exc), arg.value.span)
 
     def _check_mutable(self, node: ir.Node, arg: ast.Arg) -> None:
         if node.group:
