@@ -416,7 +416,9 @@ class _GraphBuilder:
         node.bindings[version].inputs[socket.identifier] = converted
 
     def _setting_names(self, node: ir.Node) -> list[str]:
-        names = set(COMMON_ARGS)
+        """The node's own settings and inputs, then the ones every node takes (a listing of
+        the first fifteen shows the node's own first)."""
+        names: set[str] = set()
         for version in self.graph.targets:
             spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
             if spec:
@@ -424,7 +426,7 @@ class _GraphBuilder:
                 names.update(curves.setting_names(spec))
             names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
                          for s in self.sockets(node, version, "inputs"))
-        return sorted(names)
+        return sorted(names) + sorted(set(COMMON_ARGS) - names)
 
     # --- sockets --------------------------------------------------------------
     def sockets(self, node: ir.Node, version: str, side: str) -> tuple[SocketSpec, ...]:
