@@ -28,7 +28,9 @@ VIEW_TRANSFORMS = {"standard": "Standard", "raw": "Raw", "agx": "AgX", "filmic":
 
 SCENE_KEYS = [
     SceneKey("engine", "enum", "render.engine", "Render engine: cycles, eevee or workbench.", ENGINES),
-    SceneKey("passes", "passes", "", "Render passes to enable on the view layer, e.g. [depth, normal]."),
+    SceneKey("passes", "passes", "",
+             "Render passes to enable on the first view layer (or view_layer's), e.g. [depth, "
+             "normal]; a Render Layers node on another layer gets its links' passes there."),
     SceneKey("aovs", "aovs", "",
              "Shader AOVs of the view layer, each a Render Layers output: [name, ...] (colour) or "
              "(name, value); data for lint. apply does not create them: the .blend's view layer "
