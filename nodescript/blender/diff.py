@@ -104,7 +104,7 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines = [f"tree {tree.name!r}" + (" (new)" if tree.create else "")]
     if tree.interface is not None:
         lines.append("  ~ interface: " + ", ".join(
-            f"{s.in_out.lower()} {s.name!r} {s.socket_type}" for s in tree.interface))
+            plan.describe_interface_socket(s) for s in tree.interface))
     lines += [f"  - node {name}" for name in tree.removed]
     lines += [f"  + node {plan.describe_node(node)}" for node in tree.added]
     for change in tree.changed:
@@ -201,7 +201,7 @@ def expected(node: plan.Node, defaults: tuple[dict, dict], linked_inputs: set[st
 def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) -> TreeChanges:
     """`wanted`: Expected per plan node name (see `expected`)."""
     changes = TreeChanges(tree.name, create=not state.exists)
-    if tuple(state.interface) != tuple(tree.interface):
+    if not same_interface(state.interface, tree.interface):
         changes.interface = tuple(tree.interface)
     planned = {node.name for node in tree.nodes}
     changes.removed = [name for name in state.nodes if name not in planned]
@@ -223,6 +223,15 @@ def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) ->
         fresh.update(plan_group_io(tree))
     _diff_links(tree, state, fresh, changes)
     return changes
+
+
+def same_interface(have, want) -> bool:
+    """Socket by socket: names, sides and types equal, and the settings the plan gives (None:
+    not the plan's business) as Blender stores them."""
+    return len(have) == len(want) and all(
+        (x.name, x.in_out, x.socket_type) == (y.name, y.in_out, y.socket_type)
+        and all(v is None or same(x.settings()[k], v) for k, v in y.settings().items())
+        for x, y in zip(have, want))
 
 
 def plan_group_io(tree: plan.Tree) -> list[str]:

@@ -149,7 +149,30 @@ def _read_interface(tree) -> tuple[plan.InterfaceSocket, ...]:
     items = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
     # Blender lists outputs first; plans list inputs first. Order within each side matters.
     ordered = [i for i in items if i.in_out == "INPUT"] + [i for i in items if i.in_out == "OUTPUT"]
-    return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type) for i in ordered)
+    return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type, **_socket_settings(i))
+                 for i in ordered)
+
+
+# Interface socket settings (plan.InterfaceSocket's) -> their RNA names.
+SOCKET_SETTINGS = {"default": "default_value", "min": "min_value", "max": "max_value",
+                   "subtype": "subtype"}
+
+
+def _socket_settings(item) -> dict[str, object]:
+    return {key: node_values.plain(getattr(item, attr)) if hasattr(item, attr) else None
+            for key, attr in SOCKET_SETTINGS.items()}
+
+
+def _write_socket_settings(item, sock: plan.InterfaceSocket) -> None:
+    """min and max before the default (which they may clamp); the plan's None: left alone."""
+    for key in ("subtype", "min", "max", "default"):
+        value = sock.settings()[key]
+        if value is not None and not diff.same(_socket_settings(item)[key], value):
+            try:
+                setattr(item, SOCKET_SETTINGS[key], value)
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ExecutionError(f"group {item.id_data.name!r}: socket {sock.name!r}: cannot "
+                                     f"set {key} = {value!r}: {exc}") from None
 
 
 def _read_pass(scene, pv: plan.PassValue):
@@ -367,6 +390,10 @@ def _write_interface(tree, sockets: tuple[plan.InterfaceSocket, ...]) -> None:
             interface.remove(item)
         for sock in want[len(have):]:
             interface.new_socket(sock.name, in_out=side, socket_type=sock.socket_type)
+    for side in ("INPUT", "OUTPUT"):          # items_tree again: the new ones are in it now
+        have = [i for i in interface.items_tree if i.item_type == "SOCKET" and i.in_out == side]
+        for item, sock in zip(have, [s for s in sockets if s.in_out == side]):
+            _write_socket_settings(item, sock)
 
 
 def _remove_links(tree, keys: set[diff.LinkKey]) -> None:

@@ -8,7 +8,7 @@ import heapq
 import re
 from typing import TYPE_CHECKING
 
-from nodescript import catalog, curve_settings, vocabulary
+from nodescript import catalog, curve_settings, group_sockets, vocabulary
 from nodescript.blender.export_animation import keys_args
 from nodescript.blender.export_file_output import FileOutputReader
 from nodescript.blender.export_text import (
@@ -54,6 +54,30 @@ class Param:
     name: str
     type: str                 # VALUE, RGBA, ...
     identifier: str
+    settings: dict = field(default_factory=dict)   # group_sockets.SETTINGS -> Blender's value
+
+    def word(self) -> str:
+        """`float`, or `float(default=0.5, max=1, subtype=factor)` for the settings a new
+        socket of the type would not have."""
+        fresh = group_sockets.new_socket(self.type)
+        args = [f"{key}={setting_text(key, value, self.type)}"
+                for key, value in self.settings.items()
+                if value is not None and fresh[key] is not None
+                and not same_value(value, fresh[key])]
+        return GROUP_WORDS[self.type] + (f"({', '.join(args)})" if args else "")
+
+    @property
+    def default(self):
+        found = self.settings.get("default")
+        return GROUP_SOCKET_DEFAULTS[self.type] if found is None else found
+
+
+def setting_text(key: str, value, type_: str) -> str:
+    if key == "subtype":
+        return str(value).lower()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return numbers_text(value, type_ == "INT")
 
 
 @dataclass
@@ -76,18 +100,35 @@ class Interface:
                               f"{item.socket_type} cannot be written; it and its links are "
                               "left out")
                 continue
+            settings = {key: plain_setting(getattr(item, attr, None))
+                        for key, attr in SOCKET_SETTINGS.items()}
+            for what in ("description", "hide_value", "hide_in_modifier", "force_non_field"):
+                if getattr(item, what, None):
+                    exporter.note(f'group "{tree.name}": socket "{item.name}" has {what} set, '
+                                  "which is not exported")
             params[item.in_out].append(Param(names[item.in_out].take(item.name), type_,
-                                             item.identifier))
+                                             item.identifier, settings))
         return cls(params)
 
     def words(self, side: str) -> list[tuple[str, str]]:
-        return [(p.name, GROUP_WORDS[p.type]) for p in self.params[side]]
+        return [(p.name, p.word()) for p in self.params[side]]
 
     def find(self, side: str, identifier: str) -> Param | None:
         return next((p for p in self.params[side] if p.identifier == identifier), None)
 
     def names(self) -> set[str]:
         return {p.name for ps in self.params.values() for p in ps}
+
+
+# Interface socket settings -> their RNA names (as the executor reads them).
+SOCKET_SETTINGS = {"default": "default_value", "min": "min_value", "max": "max_value",
+                   "subtype": "subtype"}
+
+
+def plain_setting(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return tuple(value)
 
 
 def interface_type(socket_type: str) -> str | None:
@@ -209,7 +250,9 @@ class TreeExporter:
         interface = self.x.interface(node.node_tree)
         unit.group_params = interface.params["INPUT"]
         unit.group_outputs = interface.params["OUTPUT"]
-        sockets = tuple(SocketSpec(p.identifier, p.name, p.type, GROUP_SOCKET_DEFAULTS[p.type])
+        # an instance's value is written where it is not the interface's default (what a new
+        # group node takes)
+        sockets = tuple(SocketSpec(p.identifier, p.name, p.type, p.default)
                         for p in unit.group_params)
         unit.args = self.input_args(node, sockets, set()) + label_arg(node.label)
 

@@ -7,7 +7,7 @@ are built by lower_emulations. `lower(graph, version)` lowers for one version.
 
 from __future__ import annotations
 
-from nodescript import catalog, curve_settings, dialects, ir, keyframes, vocabulary
+from nodescript import catalog, curve_settings, dialects, group_sockets, ir, keyframes, vocabulary
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
 from nodescript.blender.layout import layout
@@ -169,10 +169,11 @@ class Lowering:
 
     # --- node groups --------------------------------------------------------------------------
     def group_interface(self, group: ir.Group) -> tuple[plan.InterfaceSocket, ...]:
-        return tuple([plan.InterfaceSocket(s.name, "INPUT", self.INTERFACE_SOCKET_TYPES[s.type])
-                      for s in group.inputs] +
-                     [plan.InterfaceSocket(s.name, "OUTPUT", self.INTERFACE_SOCKET_TYPES[s.type])
-                      for s in group.outputs])
+        """Inputs then outputs; a setting a param does not declare is a new socket's."""
+        return tuple(plan.InterfaceSocket(s.name, side, self.INTERFACE_SOCKET_TYPES[s.type],
+                                          **{**group_sockets.new_socket(s.type), **s.settings})
+                     for side, sockets in (("INPUT", group.inputs), ("OUTPUT", group.outputs))
+                     for s in sockets)
 
     def scene_interface(self, tree: plan.Tree) -> tuple[plan.InterfaceSocket, ...]:
         """A node-group compositor's output socket, when the graph has a Composite."""

@@ -60,6 +60,15 @@ class InterfaceSocket:
     name: str
     in_out: str                      # INPUT or OUTPUT
     socket_type: str                 # NodeSocketFloat, NodeSocketColor, ...
+    # Its settings (nodescript.group_sockets); None where the type has none (a colour's min).
+    default: object = None
+    min: float | int | None = None
+    max: float | int | None = None
+    subtype: str | None = None       # Blender's identifier: FACTOR, ...; NONE for none
+
+    def settings(self) -> dict[str, object]:
+        return {"default": self.default, "min": self.min, "max": self.max,
+                "subtype": self.subtype}
 
 
 @dataclass(frozen=True)
@@ -145,12 +154,28 @@ class Plan:
         lines = [f"blender {self.version}"]
         for tree in self.trees():
             lines.append(f"tree {tree.name!r}")
-            lines += [f"  interface {s.in_out.lower()} {s.name!r} {s.socket_type}" for s in tree.interface]
+            lines += [f"  interface {describe_interface_socket(s)}" for s in tree.interface]
             lines += [f"  node {describe_node(n)}" for n in tree.nodes]
             lines += [f"  link {describe_link(l)}" for l in tree.links]
         lines += [f"scene {v.path} = {v.value!r}" for v in self.scene]
         lines += [f"pass {describe_pass(p)}" for p in self.passes]
         return "\n".join(lines) + "\n"
+
+
+def describe_interface_socket(sock: InterfaceSocket) -> str:
+    """`input 'fac' NodeSocketFloat default=0.5 subtype='FACTOR'`: settings a new socket of its
+    type would not have."""
+    from nodescript import group_sockets
+
+    type_ = next((t for t, name in _SOCKET_TYPE_NAMES.items() if name == sock.socket_type), None)
+    fresh = group_sockets.new_socket(type_) if type_ else {}
+    words = [f"{k}={v!r}" for k, v in sock.settings().items() if v is not None and v != fresh.get(k)]
+    return " ".join([sock.in_out.lower(), repr(sock.name), sock.socket_type, *words])
+
+
+_SOCKET_TYPE_NAMES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
+                      "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt",
+                      "BOOLEAN": "NodeSocketBool"}
 
 
 def describe_node(node: Node) -> str:

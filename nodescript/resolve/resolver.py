@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import catalog, ir, keyframes, vocabulary
+from nodescript import catalog, group_sockets, ir, keyframes, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes, curves, moved, presets
@@ -103,7 +103,17 @@ class _Resolver:
                        param.span)
             return None
         iface[param.name] = side
-        return ir.GroupSocket(param.name, type_)
+        settings = {}
+        for arg in param.args:
+            try:
+                if arg.name is None or arg.name in settings:
+                    raise group_sockets.SettingError(
+                        "a socket setting is name=value, each once: "
+                        + ", ".join(group_sockets.SETTINGS))
+                settings[arg.name] = group_sockets.check(type_, arg.name, plain(arg.value))
+            except group_sockets.SettingError as exc:
+                self.error(codes.BAD_GROUP, f"socket `{param.name}`: {exc}", arg.span)
+        return ir.GroupSocket(param.name, type_, settings)
 
 
 class _GraphBuilder:

@@ -186,3 +186,35 @@ def test_passes_of_a_second_view_layer_are_enabled_on_it(cli, tmp_path):
     layers[0].use_pass_z = layers["Aux"].use_pass_normal = False
     apply_text(text)
     assert snapshot(bpy.context.scene)["view_layers"] == before
+
+
+def test_group_socket_settings_are_exported_and_rebuilt():
+    group = bpy.data.node_groups.new("Blend", "CompositorNodeTree")
+    fac = group.interface.new_socket("Fac", in_out="INPUT", socket_type="NodeSocketFloat")
+    fac.subtype, fac.min_value, fac.max_value, fac.default_value = "FACTOR", 0.0, 1.0, 0.25
+    offset = group.interface.new_socket("Offset", in_out="INPUT", socket_type="NodeSocketVector")
+    offset.default_value = (1.0, 2.0, 3.5)
+    tint = group.interface.new_socket("Tint", in_out="INPUT", socket_type="NodeSocketColor")
+    tint.default_value = (1.0, 0.5, 0.25, 1.0)
+    group.interface.new_socket("Fac", in_out="OUTPUT", socket_type="NodeSocketFloat")
+    inside_in, inside_out = group.nodes.new("NodeGroupInput"), group.nodes.new("NodeGroupOutput")
+    group.links.new(inside_in.outputs[0], inside_out.inputs[0])
+    tree = empty_compositor(bpy.context.scene)
+    rl = add(tree, "RenderLayers", "rl")
+    blend = add(tree, "Group", "blend", node_tree=group)
+    blend.inputs[0].default_value = 0.0          # not the interface's 0.25: written
+    view = add(tree, "Viewer", "view")
+    tree.links.new(rl.outputs["Alpha"], blend.inputs[1])
+    tree.links.new(blend.outputs[0], view.inputs[0])
+    text = exported()
+    assert ("group Blend(Fac: float(default=0.25, min=0, max=1, subtype=factor), "
+            "Offset: vector(default=(1, 2, 3.5)), Tint: color(default=(1, 0.5, 0.25, 1))) -> "
+            "(Fac: float) {") in text, text
+    assert "blend = Blend(fac=0)" in text, text
+    before = snapshot(bpy.context.scene)
+    tree.nodes.clear()
+    bpy.data.node_groups.remove(group)
+    apply_text(text)
+    after = snapshot(bpy.context.scene)
+    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert exported() == text
