@@ -348,6 +348,31 @@ def _names(ids) -> list[str]:
     return sorted(f"{kinds.get(type(i).__name__, type(i).__name__)} {i.name!r}" for i in ids)
 
 
+def animation_notes(scene, p: plan.Plan, lowering: Lowering, changes: diff.Changes) -> list[str]:
+    """What goes with the nodes apply removes (or recreates as another type): their drivers and
+    the F-curves the graph does not make again. Blender drops a node's animation with it."""
+    notes = []
+    for ptree, tchanges in zip(p.trees(), changes.trees):
+        tree, exists = _existing_tree(scene, ptree, p, lowering)
+        if not exists or not tchanges.removed:
+            continue
+        remade = {(pn.name, c.path, c.index) for pn in tchanges.added for c in pn.keys}
+        by_name = {node.name: node for node in tree.nodes}
+        for name in dict.fromkeys(tchanges.removed):
+            node = by_name.get(name)
+            if node is None:
+                continue
+            lost = [f"{c.path}" + (f"[{c.index}]" if c.index else "") for c in
+                    (animation.curve_of(node, fc) for fc in animation.node_fcurves(node))
+                    if (name, c.path, c.index) not in remade]
+            lost += [f"the driver on {d.data_path[len(node.path_from_id()) + 1:]}"
+                     for d in animation.node_drivers(node)]
+            if lost:
+                notes.append(f"node {name!r} in {tree.name!r} goes, and its animation with it: "
+                             + ", ".join(lost))
+    return notes
+
+
 def other_effects_notes(scene, p: plan.Plan, lowering: Lowering) -> list[str]:
     """5.3: the compositor effects apply leaves alone (it changes only the graph's effect)."""
     try:

@@ -218,3 +218,19 @@ def test_group_socket_settings_are_exported_and_rebuilt():
     after = snapshot(bpy.context.scene)
     assert not differences(before, after, layout=False), differences(before, after, False)
     assert exported() == text
+
+
+def test_apply_says_which_animation_goes_with_the_nodes_it_removes(cli, tmp_path):
+    tree = keyed_tree()
+    tree.nodes["scale"].inputs[2].driver_add("default_value").driver.expression = "frame"
+    text = exported()
+    blend = tmp_path / "keyed.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph = tmp_path / "renamed.nodes"
+    # `scale` renamed: apply removes the node (keys and driver) and makes `scaled` with the keys
+    graph.write_text(text.replace("scale", "scaled"), encoding="utf-8")
+    ran = cli("apply", blend, graph, "--dry-run")
+    assert ("note: node 'scale' in '" in ran.out
+            and "goes, and its animation with it: inputs[1].default_value, the driver on "
+                "inputs[2].default_value" in ran.out), ran.out
+    assert "node 'tint'" not in ran.out, ran.out
