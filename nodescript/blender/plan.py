@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from nodescript import group_sockets
+
 # Custom property (a JSON object) on nodes that carry something Blender has no place for, read
 # back by the exporter: on nodes that emulate something the version lacks (5.0 MapValue's Math
 # nodes, 5.0 Composite's Group Output) {"kind", "node", "role", "args"}; on nodes marked
@@ -165,8 +167,6 @@ class Plan:
 def describe_interface_socket(sock: InterfaceSocket) -> str:
     """`input 'fac' NodeSocketFloat default=0.5 subtype='FACTOR'`: settings a new socket of its
     type would not have."""
-    from nodescript import group_sockets
-
     type_ = next((t for t, name in _SOCKET_TYPE_NAMES.items() if name == sock.socket_type), None)
     fresh = group_sockets.new_socket(type_) if type_ else {}
     words = [f"{k}={v!r}" for k, v in sock.settings().items() if v is not None and v != fresh.get(k)]
