@@ -344,6 +344,10 @@ class TreeExporter:
         first = source.view_layers[0].name if len(source.view_layers) else None
         if args or node.layer != first:
             args.append(f"layer={string_text(node.layer)}")
+        if source == self.x.scene and node.layer != self.x.declared_layer(self.tree):
+            words = self.x.pass_words(self.tree, lambda other: other == node)
+            if words is not None:              # this layer's passes: not the scene block's
+                args.append(f"passes=[{', '.join(words)}]")
         return args
 
     def input_args(self, node, sockets: tuple[SocketSpec, ...], properties: set[str]) -> list[str]:

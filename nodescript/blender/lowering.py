@@ -213,6 +213,12 @@ class Lowering:
         aliases = vocabulary.pass_aliases(self.version)
         for name in graph.setting("passes", ()):
             wanted.append((aliases.get(vocabulary.fold(name), name), layer, None))
+        for node in graph.nodes.values():            # RenderLayers(passes=...): on its layer
+            if node.kind == "RenderLayers" and "passes" in node.args:
+                props = node.bindings[self.version].properties
+                wanted += [(aliases.get(vocabulary.fold(str(name)), str(name)),
+                            props.get("layer", layer), props.get("scene"))
+                           for name in node.args["passes"]]
         for link in graph.links:
             node = graph.nodes.get(link.from_node)
             if node is not None and node.kind == "RenderLayers":

@@ -11,7 +11,7 @@ from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, di
 from nodescript.resolve import codes, curves, moved, presets
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
-from nodescript.resolve.scene import resolve_scene
+from nodescript.resolve.scene import check_passes, resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
@@ -280,6 +280,13 @@ class _GraphBuilder:
             return
         self._common_args(node, call)
         args = [a for a in call.args if a.name not in COMMON_ARGS]
+        if node.kind == "RenderLayers":                # its view layer's passes
+            for arg in [a for a in args if a.name == "passes"]:
+                problem = check_passes(arg.value, self.graph.targets,
+                                       f"`{node.name}`'s passes")
+                if problem:
+                    self.r.error(codes.BAD_VALUE, problem[0], arg.value.span, problem[1])
+            args = [a for a in args if a.name != "passes"]
         structured = [a for a in args if self._ramp_or_curve(node, a.name)]
         if structured:
             self._ramp_and_curves(node, structured)

@@ -20,6 +20,7 @@ from nodescript import vocabulary  # noqa: E402
 from nodescript.blender.animation import tree_fcurves  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
+from nodescript.lint import lint_source  # noqa: E402
 
 V = "%d.%d" % tuple(bpy.app.version[:2])
 
@@ -173,7 +174,7 @@ def test_passes_of_a_second_view_layer_are_enabled_on_it(cli, tmp_path):
     tree.links.new(rl_aux.outputs["Normal"], spare.inputs[0])
     text = exported()
     assert "    passes = [depth]" in text and "# export:" not in text, text
-    assert 'rl_aux = RenderLayers(layer="Aux")' in text, text
+    assert 'rl_aux = RenderLayers(layer="Aux", passes=[normal])' in text, text
     before = snapshot(scene)["view_layers"]
     blend = tmp_path / "layers.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(blend))
@@ -234,3 +235,21 @@ def test_apply_says_which_animation_goes_with_the_nodes_it_removes(cli, tmp_path
             and "goes, and its animation with it: inputs[1].default_value, the driver on "
                 "inputs[2].default_value" in ran.out), ran.out
     assert "node 'tint'" not in ran.out, ran.out
+
+
+def test_a_pass_off_on_a_second_view_layer_is_reported_there():
+    scene = bpy.context.scene
+    aux = scene.view_layers.new("Aux")
+    aux.use_pass_normal = True                   # 4.x has no Normal socket while it is off
+    tree = empty_compositor(scene)
+    rl_aux = add(tree, "RenderLayers", "rl_aux", layer="Aux")
+    other = add(tree, "RenderLayers", "rl")
+    view, spare = add(tree, "Viewer", "view"), add(tree, "Viewer", "spare")
+    tree.links.new(rl_aux.outputs["Normal"], view.inputs[0])
+    tree.links.new(other.outputs["Image"], spare.inputs[0])
+    aux.use_pass_normal = False                  # the link stays, carrying nothing
+    text = exported()
+    assert 'rl_aux = RenderLayers(layer="Aux", passes=[])' in text, text
+    found = [d for d in lint_source(text, "exported.nodes").diagnostics if d.code == "NS309"]
+    assert len(found) == 1 and "`rl_aux`'s `passes` (view layer \"Aux\")" in found[0].message, \
+        [d.render() for d in found]

@@ -113,3 +113,26 @@ def test_an_output_may_share_an_input_name_but_not_another_outputs():
     assert [s.name for s in group.inputs] == [s.name for s in group.outputs] == ["Image"]
     found = errors("group G(a: float) -> (a: float, a: float) {\n}\n")
     assert [code for code, _ in found] == ["NS105"], found
+
+
+LAYERS = """scene { passes = [depth] }
+rl = RenderLayers()
+aux = RenderLayers(layer="Aux", passes=[normal, uv])
+rl.Depth -> Viewer()
+aux.Normal -> FileOutput(path="//normal/")
+"""
+
+
+def test_render_layers_passes_are_enabled_on_its_layer():
+    p = lower(graph(LAYERS), "4.5")
+    assert [(v.property, v.view_layer) for v in p.passes] == [
+        ("use_pass_z", None), ("use_pass_normal", "Aux"), ("use_pass_uv", "Aux")]
+
+
+def test_a_pass_the_node_reads_and_its_passes_leave_out_is_ns309():
+    from nodescript.lint import lint_source
+
+    source = TARGET + LAYERS.replace("passes=[normal, uv]", "passes=[uv]")
+    found = [d for d in lint_source(source, "layers.nodes").diagnostics if d.code == "NS309"]
+    assert len(found) == 1 and "`aux`'s `passes`" in found[0].message, found
+    assert errors(LAYERS.replace("passes=[normal, uv]", "passes=[bogus]"))[0][0] == "NS104"
