@@ -11,13 +11,16 @@ Three sources, one per socket type, each written to a 32-bit EXR with save_as_re
 reference, and to every other case:
 
   value   Math MULTIPLY_ADD: Depth * 0.4 - 3.2 (0-0.8 over 8-10 m, a float socket)
-  vector  Render Layers Normal (the ground's world normal is (0, 0, 1))
+  vector  Combine XYZ (X = Y = Z = the value above): a vector socket with values inside
+          [0, 1], where the curves differ
+  normal  Render Layers Normal (the ground's world normal is (0, 0, 1); its 0 and 1 are fixed
+          points of the sRGB curve and of Standard, so it shows AgX and Filmic only)
   colour  Combine Color (R = G = B = the value above)
 
 For each case: the largest difference from the reference in codes of the file (integer formats:
 reference clamped to [0, 1] times 255 or 65535 and rounded; EXR: the value difference), "linear"
 when that is at most 1 code (rounding), and the codes written for the ground's normal (0, 0, 1)
-on the vector rows. Prints a Markdown table; asserts nothing.
+on the normal rows. Prints a Markdown table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ FORMATS = [("PNG", "8"), ("PNG", "16"), ("TIFF", "8"), ("TIFF", "16"), ("OPEN_EX
            ("OPEN_EXR", "32")]
 VIEWS = ["Standard", "AgX", "Filmic", "Raw"]
 SPACES = ["scene", "Non-Color"]          # the format's colour space: follow the scene, or override
-SOCKETS = ["value", "vector", "colour"]
+SOCKETS = ["value", "vector", "normal", "colour"]
 GROUND_PIXEL = (0, 0)                    # a corner: the ground, normal (0, 0, 1)
 
 
@@ -85,10 +88,12 @@ def sources(tree):
     tree.links.new(rl.outputs["Depth"], math_node.inputs[0])
     math_node.inputs[1].default_value, math_node.inputs[2].default_value = 0.4, -3.2
     combine = tree.nodes.new("CompositorNodeCombineColor")
+    xyz = new_node(tree, "CompositorNodeCombineXYZ", "ShaderNodeCombineXYZ")
     for i in range(3):
         tree.links.new(math_node.outputs[0], combine.inputs[i])
-    return {"value": math_node.outputs[0], "vector": rl.outputs["Normal"],
-            "colour": combine.outputs[0]}
+        tree.links.new(math_node.outputs[0], xyz.inputs[i])
+    return {"value": math_node.outputs[0], "vector": xyz.outputs[0],
+            "normal": rl.outputs["Normal"], "colour": combine.outputs[0]}
 
 
 def set_space(fmt, space: str) -> bool:
@@ -104,7 +109,7 @@ def set_space(fmt, space: str) -> bool:
 
 def file_output(tree, folder, fmt_name, depth, save_as_render, space, feeds):
     out = tree.nodes.new("CompositorNodeOutputFile")
-    socket_types = {"value": "FLOAT", "vector": "VECTOR", "colour": "RGBA"}
+    socket_types = {"value": "FLOAT", "vector": "VECTOR", "normal": "VECTOR", "colour": "RGBA"}
     if hasattr(out, "file_output_items"):                      # 5.0
         out.directory, out.file_name, out.format.media_type = folder + "/", "", "IMAGE"
         for name in feeds:
@@ -140,8 +145,9 @@ def read(folder: str, name: str):
 
     (path,) = glob.glob(os.path.join(folder, f"{name}*"))
     image = load_image(path)
-    colour = [c for c in image.channels if c.name.split(".")[-1] in "RGBXYZV" and
-              c.name.split(".")[-1] != "A"]
+    order = "RGBXYZV"                       # an EXR stores its channels sorted: B, G, R
+    colour = sorted((c for c in image.channels if c.name.split(".")[-1] in order),
+                    key=lambda c: order.index(c.name.split(".")[-1]))
     stack = np.stack([np.asarray(c.pixels, dtype=np.float64) for c in colour], axis=-1)
     return stack, colour[0].full_scale, colour[0].pixel_type
 
@@ -235,7 +241,7 @@ def cell(entry: dict) -> str:
         text = f"changed ({entry['max_diff']:.2g})"
     else:
         text = f"managed ({entry['max_diff']:.0f} codes)"
-    if entry["socket"] == "vector" and entry["format"] == "PNG" and entry["depth"] == "8":
+    if entry["socket"] == "normal" and entry["format"] == "PNG" and entry["depth"] == "8":
         text += " (" + ", ".join(f"{v:.0f}" for v in entry["ground"]) + ")"
     return text
 
@@ -279,7 +285,7 @@ def summary(runs: list[dict]) -> str:
             formats.add(e["format"])
             key = (e["socket"], e["depth"], "on" if e["save_as_render"] else "off", e["space"])
             text = "linear" if e["linear"] else f"{e['max_diff']:.0f} codes off"
-            if e["socket"] == "vector" and e["depth"] == "8":
+            if e["socket"] == "normal" and e["depth"] == "8":
                 text += " (" + ", ".join(f"{v:.0f}" for v in e["ground"]) + ")"
             cells.setdefault(key, {}).setdefault(e["view"], {})[run["version"]] = text
     lines = ["| input | bits | save_as_render | file colour space | " + " | ".join(VIEWS) + " |",

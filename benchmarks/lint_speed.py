@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,10 +39,16 @@ def generated_graph(nodes: int, png: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cold_lint(runs: int, bytecode: bool) -> list[float]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_lint(runs: int, bytecode: bool) -> tuple[list[float], list[float]]:
     """Wall time of whole `nodescript lint` processes. With `bytecode`, Python's .pyc cache is
     used as in any installed environment (one untimed run writes it first); without, every module
-    is compiled from source each time (PYTHONDONTWRITEBYTECODE, no cache written)."""
+    is compiled from source each time (PYTHONDONTWRITEBYTECODE, no cache written). Returns wall
+    and CPU seconds (user + system) per run: on a shared machine the CPU time varies far less."""
     exe = Path(sys.executable).with_name("nodescript")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "nodescript"]
     cmd += ["lint", str(ROOT / "examples" / "depth.nodes")]
@@ -52,27 +59,29 @@ def cold_lint(runs: int, bytecode: bool) -> list[float]:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         for cache in (ROOT / "nodescript").rglob("__pycache__"):
             shutil.rmtree(cache)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _children_cpu()
         subprocess.run(cmd, check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - start)
-    return times
+        cpu.append(_children_cpu() - start_cpu)
+    return times, cpu
 
 
-def in_process(nodes: int, repeat: int, png: bool = False) -> tuple[int, list[float]]:
-    """Wall times of `repeat` parse + resolve + lint runs of one generated graph, in this process
-    (the first run also loads the catalogues and the parser)."""
+def in_process(nodes: int, repeat: int, png: bool = False) -> tuple[int, list[float], list[float]]:
+    """Wall and CPU times of `repeat` parse + resolve + lint runs of one generated graph, in this
+    process (the first run also loads the catalogues and the parser)."""
     from nodescript.lint import lint_source
 
     source = generated_graph(nodes, png)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = lint_source(source, f"generated-{nodes}.nodes")
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         assert png or not result.has_errors, result.diagnostics[:3]
-    return len(result.graph.nodes), times
+    return len(result.graph.nodes), times, cpu
 
 
 def main() -> None:
@@ -86,16 +95,19 @@ def main() -> None:
                              "followed through its chain and reported)")
     args = parser.parse_args()
     for bytecode, what in ((True, "with .pyc cache"), (False, "no .pyc cache, compiling")):
-        times = cold_lint(args.runs, bytecode)
+        times, cpu = cold_lint(args.runs, bytecode)
         print(f"cold `nodescript lint examples/depth.nodes`, {what} ({args.runs} runs): "
               f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, "
-              f"max {max(times):.3f} s")
-    print(f"{'nodes':>8}  {'runs':>4}  {'median':>8}  {'min':>8}  {'max':>8}  {'median per 1k':>13}")
+              f"max {max(times):.3f} s; CPU median {statistics.median(cpu):.3f} s")
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min)")
+    print(f"{'nodes':>8}  {'runs':>4}  {'median':>8}  {'min':>8}  {'max':>8}  {'median per 1k':>13}"
+          f"  {'CPU median':>10}")
     for size in (int(s) for s in args.sizes.split(",")):
-        count, times = in_process(size, args.repeat if size < 50_000 else 1, args.png)
+        count, times, cpu = in_process(size, args.repeat if size < 50_000 else 1, args.png)
         median = statistics.median(times)
         print(f"{count:>8}  {len(times):>4}  {median:>6.3f} s  {min(times):>6.3f} s  "
-              f"{max(times):>6.3f} s  {median / count * 1000:>11.3f} s")
+              f"{max(times):>6.3f} s  {median / count * 1000:>11.3f} s  "
+              f"{statistics.median(cpu):>8.3f} s")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ COLOURS = {"RenderLayers": "#e56d6d", "FileOutput": "#6d6de5", "Composite": "#6d
 DEFAULT_COLOUR = "#7a7a7a"
 FRAME = "Frame"
 # Settings that take a string: always quoted. Other words the language reads bare (enum items).
-STRING_SETTINGS = {"label", *(k for k, (_, _, t) in FILE_OUTPUT_ARGS.items() if t == "str")}
+STRING_SETTINGS = {"label", *(k for k, (_, _, t) in FILE_OUTPUT_ARGS.items() if t == "str"),
+                   "look", "display", "color_space"}          # a File Output's colour names
 BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 HIDDEN_SETTINGS = {"label", "parent"}          # shown as the frame or cluster around the node
 

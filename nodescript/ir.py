@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nodescript import vocabulary
 from nodescript.diagnostics import Span
 
 
@@ -41,6 +42,13 @@ class Node:
     bindings: dict[str, NodeBinding] = field(default_factory=dict)   # version -> binding
     anonymous: bool = False          # an inline node without `as name`
     group: str | None = None         # for kind == "Group": the group definition it instantiates
+
+    @property
+    def semantics(self) -> str:
+        """The kind whose meaning lint reads: its own, or for an exact type the kind that type is
+        in another version (4.5's legacy CompositorNodeMapRange reads as MapRange, with its own
+        settings); an unknown type's idname, which no rule knows."""
+        return vocabulary.semantics(self.kind)
 
     @property
     def is_preview(self) -> bool:

@@ -26,6 +26,22 @@ VIEW_TRANSFORMS = {"standard": "Standard", "raw": "Raw", "agx": "AgX", "filmic":
                    "filmiclog": "Filmic Log", "falsecolor": "False Color", "khronospbrneutral":
                    "Khronos PBR Neutral"}
 
+# A File Output format's own colour management (`FileOutput(view_transform=raw)`): written
+# name -> key under the format's "color_management", and what a field not given is (Blender
+# 5's starting values; nodescript writes every field, as 4.x starts from the scene's view).
+FILE_COLOUR_SETTINGS = {"view_transform": "view_transform", "look": "look",
+                        "exposure": "exposure", "gamma": "gamma", "display": "display_device",
+                        "color_space": "color_space"}
+FILE_COLOUR_STARTS = {"view_transform": "AgX", "look": "None", "exposure": 0.0, "gamma": 1.0,
+                      "display_device": "sRGB"}
+
+
+def file_colour_space(file_format: str) -> str:
+    """The colour space an override not given one writes: linear for float formats."""
+    return "Linear Rec.709" if file_format in ("OPEN_EXR", "OPEN_EXR_MULTILAYER", "HDR") \
+        else "sRGB"
+
+
 SCENE_KEYS = [
     SceneKey("engine", "enum", "render.engine", "Render engine: cycles, eevee or workbench.", ENGINES),
     SceneKey("passes", "passes", "",

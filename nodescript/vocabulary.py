@@ -124,6 +124,8 @@ def _unified() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
                     continue
                 canonical = newest_kind.get(idname, kind)
                 if not primary and version in table.get(canonical, {}):
+                    if idname in newest_kind:   # a legacy type (4.5's CompositorNodeMixRGB, Mix
+                        continue                # in 4.2): no kind here, its exact type instead
                     canonical = kind
                 if canonical != kind:
                     renamed[kind] = canonical
@@ -153,6 +155,41 @@ def find_kind(name: str) -> str | None:
     return _kind_lookup().get(fold(name))
 
 
+# --- exact types: `Node("CompositorNodeMath", ...)` ----------------------------------------------
+# A node type that has no kind in a version (4.5's legacy CompositorNodeMath, which the Add menu
+# replaced with ShaderNodeMath, or a type the vocabulary does not name) is written by its
+# bl_idname. Its kind in the IR is that idname; its spec is the version's own.
+
+EXACT_CALL = "Node"
+
+
+@functools.cache
+def idnames() -> frozenset[str]:
+    return frozenset(i for v in catalog.supported_versions() for i in catalog.load(v).nodes)
+
+
+def is_exact(kind: str) -> bool:
+    """Whether `kind` is an exact type (a bl_idname), not a kind of the vocabulary."""
+    return kind not in kind_table() and kind in idnames()
+
+
+def kind_in(idname: str, version: str) -> str | None:
+    """The kind built as `idname` in `version`, if any."""
+    return next((k for k, per_version in kind_table().items()
+                 if per_version.get(version) == idname), None)
+
+
+@functools.cache
+def semantics(kind: str) -> str:
+    """The kind whose semantics a node of `kind` has, for lint: a kind its own; an exact type the
+    kind it is in another version (4.5's legacy CompositorNodeMapRange is 4.2's MapRange, read
+    with its own settings); else the idname itself, which no rule knows (nothing assumed)."""
+    if not is_exact(kind):
+        return kind
+    return next((k for k, per_version in kind_table().items() if kind in per_version.values()),
+                kind)
+
+
 def all_kinds() -> list[str]:
     return sorted(k for k in kind_table() if k not in STRUCTURAL_KINDS)
 
@@ -161,6 +198,9 @@ def all_kinds() -> list[str]:
 def spec_for(kind: str, version: str) -> tuple[NodeSpec, bool] | None:
     """(spec, emulated) for `kind` in `version`, or None if the version cannot express it.
     Implied settings are the spec's defaults, with the sockets they show."""
+    if is_exact(kind):
+        spec = catalog.load(version).nodes.get(kind)
+        return (_with_language_defaults(spec, version), False) if spec else None
     per_version = kind_table().get(kind, {})
     if version in per_version:
         spec = _with_language_defaults(catalog.load(version).nodes[per_version[version]], version)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from nodescript import vocabulary
 from nodescript.blender.export_text import label_arg, language, string_text
 from nodescript.blender.lower_file_output import FOUR_COMPONENT_PASSES
+from nodescript.scene_settings import (FILE_COLOUR_SETTINGS, FILE_COLOUR_STARTS, VIEW_TRANSFORMS,
+                                      file_colour_space)
 
 if TYPE_CHECKING:
     from nodescript.blender.export_scene import SceneExporter
@@ -140,6 +142,32 @@ def format_args(fmt, per: dict) -> list[str]:
         args.append(f"quality={fmt.quality}")
     if fmt.file_format == "PNG" and fmt.compression != language().compression:
         args.append(f"compression={fmt.compression}")
+    return args + colour_args(fmt)
+
+
+def colour_args(fmt) -> list[str]:
+    """A format's own colour management: the fields that differ from what the language writes
+    when they are not given, or the view alone when none does (there is an override)."""
+    if getattr(fmt, "color_management", "FOLLOW_SCENE") != "OVERRIDE":
+        return []
+    view = fmt.view_settings
+    words = {name: word for word, name in VIEW_TRANSFORMS.items()}
+    wanted = dict(FILE_COLOUR_STARTS, color_space=file_colour_space(fmt.file_format))
+    found = {"view_transform": view.view_transform, "look": view.look,
+             "exposure": view.exposure, "gamma": view.gamma,
+             "display_device": fmt.display_settings.display_device,
+             "color_space": fmt.linear_colorspace_settings.name}
+    args = []
+    for name, key in FILE_COLOUR_SETTINGS.items():
+        value = found[key]
+        if value == wanted[key] and not (key == "view_transform" and
+                                         all(found[k] == wanted[k] for k in found)):
+            continue
+        if key == "view_transform" and value in words:
+            args.append(f"{name}={words[value]}")
+        else:
+            args.append(f"{name}={value:g}" if isinstance(value, float) else
+                        f"{name}={string_text(value)}")
     return args
 
 

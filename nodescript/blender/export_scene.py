@@ -44,18 +44,17 @@ class SceneExporter:
         self.groups: dict[str, GroupText] = {}      # tree name -> definition, users after used
         self.interfaces: dict[str, Interface] = {}
         self.group_names = Names(reserved=set())
-        self.kinds, self.stand_ins = kinds_by_idname(version)
+        self.kinds = kinds_by_idname(version)
         self.sources: dict[tuple[str | None, str], tuple[str, ...]] = {}
         self.group_trees: dict[str, str] = {}           # nodescript group name -> tree name
 
     def kind_of(self, node) -> str | None:
-        """The node's kind; a type the vocabulary gives another version (4.5's ShaderNodeMath,
-        which 4.5 offers and makes from old files) stands in for the kind's type here."""
-        kind = self.kinds.get(node.bl_idname) or self.stand_ins.get(node.bl_idname)
-        if kind is not None and node.bl_idname in self.stand_ins:
-            built = vocabulary.spec_for(kind, self.version)[0].idname
-            self.note(f"{node.bl_idname} nodes are written as {kind}, which nodescript builds as "
-                      f"{built} in Blender {self.version}")
+        """The node's kind; a type no kind is built as here (4.5's legacy CompositorNodeMath,
+        which old files and scripts hold, or a type the vocabulary lacks) is its exact type,
+        written `Node("CompositorNodeMath", ...)`: never a kind of other semantics."""
+        kind = self.kinds.get(node.bl_idname)
+        if kind is None and vocabulary.spec_for(node.bl_idname, self.version) is not None:
+            return node.bl_idname
         return kind
 
     def note(self, text: str) -> None:

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 # Properties that are UI state or follow from links, never written.
 SKIPPED_PROPERTIES = frozenset({"ui_shortcut", "active_input_index", "active_item_index",
                                 "socket_idname", "node_tree", "is_active_output"})
-# Stand-in type's property -> the kind's name for it (shader Map Range in 4.5's compositor).
-RENAMED_PROPERTIES = {"clamp": "use_clamp"}
 # Datablock pointers apply can set by name (executor.POINTER_COLLECTIONS, less node_tree).
 POINTER_PROPERTIES = frozenset({"scene", "image", "clip", "mask"})
 # Input socket types whose unlinked value the language can write.
@@ -60,17 +58,6 @@ def language() -> SimpleNamespace:
                            compression=file_output.BLENDER_COMPRESSION)
 
 
-def stand_in_name(node, ident: str) -> str:
-    """Where a stand-in node keeps setting `ident` (shader Map Range's `clamp` is `use_clamp`)."""
-    if hasattr(node, ident):
-        return ident
-    # Both ways: 4.5's legacy CompositorNodeMapRange (use_clamp) stands for the kind built as
-    # ShaderNodeMapRange (clamp), and the shader node for a 4.2 kind.
-    return next((other for own, kind_name in RENAMED_PROPERTIES.items()
-                 for name, other in ((kind_name, own), (own, kind_name))
-                 if name == ident and hasattr(node, other)), ident)
-
-
 def writable(prop, cat: catalog.Catalog, node) -> bool:
     """A property the language can set on this node (not UI state, not a collection)."""
     raw = cat.raw["nodes"].get(node.bl_idname, {}).get("properties", {}).get(prop.identifier, {})
@@ -84,17 +71,18 @@ def input_changed(socket, spec: SocketSpec) -> bool:
             and not same_value(socket.default_value, spec.default))
 
 
-def kinds_by_idname(version: str) -> tuple[dict[str, str], dict[str, str]]:
-    """({idname: kind} of `version`, {idname: kind} for types the vocabulary names only in
-    other versions but that `version` has too)."""
-    own, others = {}, {}
-    present = catalog.load(version).nodes
-    for kind, per_version in vocabulary.kind_table().items():
-        for v, idname in per_version.items():
-            (own if v == version else others).setdefault(idname, kind)
-    stand_ins = {i: k for i, k in others.items() if i not in own and i in present
-                 and vocabulary.spec_for(k, version) is not None}
-    return own, stand_ins
+def node_call(kind: str, args: list[str]) -> str:
+    """`Math(...)`, or `Node("CompositorNodeMath", ...)` for an exact type."""
+    if vocabulary.is_exact(kind):
+        args = [string_text(kind), *args]
+        kind = vocabulary.EXACT_CALL
+    return f"{kind}({', '.join(args)})"
+
+
+def kinds_by_idname(version: str) -> dict[str, str]:
+    """{idname: kind} of `version` (a type with no kind here is written as its exact type)."""
+    return {idname: kind for kind, per_version in vocabulary.kind_table().items()
+            for v, idname in per_version.items() if v == version}
 
 
 # --- sockets ----------------------------------------------------------------------------------
@@ -124,8 +112,6 @@ def socket_ref(sockets: tuple[SocketSpec, ...], socket, kind: str, version: str)
     index = spec_index(sockets, socket.identifier)
     if index is None:
         index = vocabulary.find_socket(sockets, socket.name, kind=kind, version=version)
-    if index is None and len(sockets) == 1:
-        index = 0                       # a stand-in's one socket, named otherwise (Result/Value)
     if index is None:
         return None
     name = sockets[index].name

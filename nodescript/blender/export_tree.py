@@ -17,7 +17,6 @@ from nodescript.blender.export_text import (
     INTERFACE_TYPES,
     ITEM_TYPE_WORDS,
     MAP_VALUE_ROLES,
-    RENAMED_PROPERTIES,
     Names,
     aov_of,
     float_text,
@@ -26,6 +25,7 @@ from nodescript.blender.export_text import (
     input_setting_name,
     is_preview,
     label_arg,
+    node_call,
     numbers_text,
     param_ref,
     point_text,
@@ -35,7 +35,6 @@ from nodescript.blender.export_text import (
     socket_ref,
     socket_text,
     spec_index,
-    stand_in_name,
     string_text,
     tag_of,
     writable,
@@ -171,7 +170,7 @@ class TreeExporter:
         self.collect_units()
         links = self.links()
         units = topological(self.units, links)
-        lines = [f"{u.name} = {u.kind}({', '.join(u.args)})" for u in units]
+        lines = [f"{u.name} = {node_call(u.kind, u.args)}" for u in units]
         order = {u.name: i for i, u in enumerate(units)}
         links.sort(key=lambda link: (order.get(link.dst_unit, len(order)), link.dst_index,
                                      order.get(link.src_unit, -1), link.src_index))
@@ -230,8 +229,6 @@ class TreeExporter:
         else:
             unit.spec = vocabulary.spec_for(kind, self.version)[0]
             unit.args = self.node_args(unit, node)
-            if unit.spec.idname != node.bl_idname:
-                self.stand_in_notes(node, unit.spec)
 
     def new_unit(self, blender_name: str, kind: str, nodes: list, tag: dict | None) -> Unit:
         unit = Unit(self.names.take(blender_name), kind, nodes, len(self.units), tag=tag)
@@ -305,27 +302,9 @@ class TreeExporter:
                             "not exported")
         return args
 
-    def stand_in_notes(self, node, spec: NodeSpec) -> None:
-        """Settings of a stand-in node that the kind's own type has no place for."""
-        own = self.x.catalog.nodes.get(node.bl_idname)
-        lost = [p for p in own.properties.values() if p.identifier not in spec.properties
-                and RENAMED_PROPERTIES.get(p.identifier) not in spec.properties
-                and writable(p, self.x.catalog, node)
-                and property_text(getattr(node, p.identifier), p) is not None]
-        lost += [s for s in own.inputs if spec_index(spec.inputs, s.identifier) is None
-                 and s.identifier in node.inputs and input_changed(node.inputs[s.identifier], s)]
-        for what in lost:
-            self.x.note(f'node "{node.name}": {what.identifier} has no counterpart in '
-                        f"{spec.idname}; not exported")
-
     def property_args(self, unit: Unit, node) -> list[str]:
         args = []
         for ident, prop in unit.spec.properties.items():
-            source = stand_in_name(node, ident)
-            if source != ident:                   # a stand-in's own name for this setting
-                text = property_text(getattr(node, source), prop)
-                args += [f"{ident}={text}"] if text is not None else []
-                continue
             if not writable(prop, catalog.load(self.version), node):
                 continue
             if unit.kind == "RenderLayers" and ident in ("scene", "layer"):

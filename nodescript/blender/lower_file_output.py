@@ -18,8 +18,22 @@ FOUR_COMPONENT_PASSES = frozenset({"use_pass_vector"})
 FORMAT_KEYS = ("file_format", "color_depth", "exr_codec", "color_mode", "quality", "compression")
 
 
+# A format's own colour management (`view_transform=raw` on a FileOutput), after the format:
+# switching file_format resets the colour space, and the display resets the view.
+COLOUR_PATHS = (("display_device", "display_settings.display_device"),
+                ("view_transform", "view_settings.view_transform"),
+                ("look", "view_settings.look"), ("exposure", "view_settings.exposure"),
+                ("gamma", "view_settings.gamma"),
+                ("color_space", "linear_colorspace_settings.name"))
+
+
 def format_properties(fmt: dict) -> dict[str, object]:
-    return {f"format.{k}": fmt[k] for k in FORMAT_KEYS if k in fmt}
+    out = {f"format.{k}": fmt[k] for k in FORMAT_KEYS if k in fmt}
+    colour = fmt.get("color_management")
+    if colour is not None:                 # every field: Blender starts them by version
+        out["format.color_management"] = "OVERRIDE"
+        out.update((f"format.{path}", colour[key]) for key, path in COLOUR_PATHS)
+    return out
 
 
 def own_format(props: dict, name: str) -> tuple[tuple[str, object], ...] | None:

@@ -28,7 +28,10 @@ JSON schema (schema 1); keys marked + are additions to the original plan:
         inputs: [{identifier, name, type, bl_idname, default, min?, max?, enabled, hide_value,
                 + items?}]                    items: [[identifier, ui name], ...] of a MENU socket
                                               min/max: the limits the node declares for a number
-                                              socket (absent when unlimited)
+                                              socket (absent when unlimited): the UI's soft range
+                                            + hard_min/hard_max: the limits Blender holds a number
+                                              input's value to (probed: a value set past them reads
+                                              back clamped; absent when unlimited)
         outputs: [{identifier, name, type, bl_idname, enabled}]
                                             + Render Layers: also the outputs that exist only
                                               while a pass is enabled (Cryptomatte, Denoising
@@ -244,6 +247,20 @@ def _declared_range(socket) -> tuple[float, float] | None:
     return low, high
 
 
+def _hard_range(socket) -> tuple[float, float]:
+    """(min, max) Blender holds a number input to: the declared range is only the UI's (a
+    script may set Math's input to 65535), while unsigned sockets stop at 0. Probed by setting
+    each extreme and reading it back; the value is restored."""
+    kept = socket.default_value
+    extremes = INT_LIMITS if socket.type == "INT" else (-FLT_MAX, FLT_MAX)
+    found = []
+    for extreme in extremes:
+        socket.default_value = extreme
+        found.append(socket.default_value)
+    socket.default_value = kept
+    return found[0], found[1]
+
+
 def _describe_input(socket) -> dict:
     entry = _describe_output(socket)
     entry["default"] = _json_value(getattr(socket, "default_value", None))
@@ -251,6 +268,11 @@ def _describe_input(socket) -> dict:
     declared = _declared_range(socket)
     if declared:
         _add_limits(entry, *declared)
+    if declared and socket.type in ("VALUE", "INT"):
+        hard = _hard_range(socket)
+        for key, value in (("hard_min", hard[0]), ("hard_max", hard[1])):
+            if _limit(value) is not None:
+                entry[key] = _limit(value)
     if socket.type == "MENU":
         entry["items"] = _enum_items(socket, "default_value")
     return entry

@@ -55,6 +55,12 @@ class Dialect:
     # A 16-bit PNG/TIFF vector or colour input with save_as_render off is sRGB-encoded (4.5 on);
     # 4.2 writes it linear (measured: benchmarks/colour_management_matrix.py).
     SRGB_16BIT_WITHOUT_SAVE_AS_RENDER = False
+    # Which colour space of a format's colour-management override an 8-bit PNG/TIFF vector or
+    # colour input is written in with save_as_render off: "any" (4.5, 5.0, 5.1, 5.3),
+    # "non-color" (4.2: Linear Rec.709 is still sRGB-encoded), "none" (5.2: always
+    # sRGB-encoded). 16-bit files keep it in every version. Measured with
+    # benchmarks/colour_override_matrix.py.
+    INTEGER_FILE_OVERRIDE_SPACES = "non-color"
     # The motion-vector pass (four components) keeps its fourth one, W, through a File Output
     # slot of a multilayer EXR (4.5); 4.2 writes X, Y, Z only. Items (5.0 on) keep it when
     # declared 4D, which lowering does.

@@ -9,3 +9,4 @@ class Blender53(Blender52):
     VERSION = "5.3"
     BPY_RELEASE = "5.3.0"
     COMPOSITOR_EFFECTS = True
+    INTEGER_FILE_OVERRIDE_SPACES = "any"

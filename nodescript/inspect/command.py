@@ -46,9 +46,13 @@ def _same_channels(image, channels: list[dict]) -> None:
     rgb = [c for c in channels if c["name"] in ("R", "G", "B")]
     bases = {c.get("same_as") or c["label"] for c in rgb}
     if image.format == "OpenEXR" and len(rgb) == 3 and len(bases) == 1:
+        from nodescript import dialects
+
+        copies = [d.VERSION for d in dialects.all_dialects() if d.SINGLE_LAYER_EXR_VALUE_AS_RGB]
+        one = [d.VERSION for d in dialects.all_dialects() if not d.SINGLE_LAYER_EXR_VALUE_AS_RGB]
         image.notes.append("R, G and B hold the same values: one value written to a "
-                           "single-layer EXR (Blender 4.5 and 5.0 copy a float input into R, G "
-                           "and B; 4.2 writes one V channel)")
+                           f"single-layer EXR (Blender {copies[0]} on copies a float input into "
+                           f"R, G and B; {', '.join(one)} writes one V channel)")
 
 
 def inspect_file(path: str, truth=None, reference_path: str | None = None,

@@ -89,7 +89,7 @@ def _image_node(kind: str, version: str) -> bool:
 
 def propagates(node: ir.Node, version: str, into: ir.SocketBinding) -> bool:
     """Whether values arriving at input `into` of `node` pass on to its outputs at all."""
-    kind, name = node.kind, fold(into.name)
+    kind, name = node.semantics, fold(into.name)
     if kind in OPAQUE_KINDS:
         return False
     if kind == "Group":
@@ -98,7 +98,7 @@ def propagates(node: ir.Node, version: str, into: ir.SocketBinding) -> bool:
         return name not in CONTROL_INPUTS[kind]
     if kind in CRYPTOMATTE_KINDS:
         return name == "image" or name.startswith("crypto")
-    if _image_node(kind, version):
+    if _image_node(node.kind, version):       # its own sockets (an exact type's too)
         return name in IMAGE_INPUTS
     return True
 
@@ -108,12 +108,12 @@ def feeds(node: ir.Node, version: str, into: ir.SocketBinding, out: ir.SocketBin
     """Whether input `into` of `node` contributes to its output `out`."""
     if not propagates(node, version, into):
         return False
-    if node.kind == "Group":
+    if node.semantics == "Group":
         return group_deps is not None and "@" + into.name in group_deps.get(out.name, frozenset())
-    if node.kind in CRYPTOMATTE_KINDS:
+    if node.semantics in CRYPTOMATTE_KINDS:
         wanted = "pick" if fold(into.name).startswith("crypto") else "image"
         return fold(out.name) == wanted
-    if node.kind in DEPTH_COMBINE_KINDS:          # depths feed the depth output, images the image
+    if node.semantics in DEPTH_COMBINE_KINDS:     # depths feed the depth output, images the image
         return (into.type == "VALUE") == (out.type == "VALUE")
     return True
 
@@ -125,12 +125,12 @@ def aov_names(graph: ir.Graph) -> frozenset[str]:
 def sources(node: ir.Node, out: ir.SocketBinding, aovs: frozenset[str] = frozenset()
             ) -> frozenset[str]:
     """Data passes a node produces itself on output `out` (`aovs`: the scene's AOV names)."""
-    if node.kind == "RenderLayers":
+    if node.semantics == "RenderLayers":
         if out.name in aovs:
             return frozenset({AOV})
         found = pass_of(out.name)
         return frozenset({found}) if found else frozenset()
-    if node.kind == "Cryptomatte" and fold(out.name) == "pick":   # reads the passes itself
+    if node.semantics == "Cryptomatte" and fold(out.name) == "pick":   # reads the passes itself
         return frozenset({"Cryptomatte"})
     return frozenset()
 
@@ -190,7 +190,7 @@ class Flow:
     _all_data: dict[str, bool] = field(default_factory=dict)
     _order: list[str] | None = None
     _bodies: dict[tuple, "Flow"] = field(default_factory=dict)
-    _transfers: dict[int, object] = field(default_factory=dict)
+    _transfers: dict[tuple, object] = field(default_factory=dict)
 
     def __post_init__(self):
         for link in self.graph.links:
@@ -289,7 +289,7 @@ class Flow:
         seen = set()
         while True:
             node = self.graph.nodes.get(link.from_node)
-            if node is None or node.kind != "Reroute" or node.name in seen:
+            if node is None or node.semantics != "Reroute" or node.name in seen:
                 return link
             seen.add(node.name)
             into = self.links_into(node.name)
@@ -297,14 +297,21 @@ class Flow:
                 return link
             link = into[0]
 
-    def transfer(self, link: ir.Link):
+    def transfer(self, link: ir.Link, component: int | None = None):
         """The chain of per-pixel functions from a data pass to the value on `link`
-        (nodescript.lint.values.Transfer), or None when it cannot be followed."""
-        key = id(link)
+        (nodescript.lint.values.Transfer), or None when it cannot be followed. `component`:
+        to that component (0, 1, 2) of a vector or colour value."""
+        key = (id(link), component)
         if key not in self._transfers:
             from nodescript.lint import values
-            self._transfers[key] = values.transfer(self, link, pass_of)
+            self._transfers[key] = values.transfer(self, link, pass_of, component=component)
         return self._transfers[key]
+
+    def component_transfers(self, link: ir.Link) -> list:
+        """The chains to each component (x, y, z or r, g, b) of the vector or colour value on
+        `link` that carries a pass; components a constant makes are left out."""
+        found = (self.transfer(link, c) for c in range(3))
+        return [t for t in found if t is not None]
 
     def body_flow(self, group: str, constants: dict[str, float] | None = None) -> "Flow":
         """A group body's flow to follow values through it: inputs symbolic (`@name`), except
@@ -333,7 +340,7 @@ class Flow:
             node = self.graph.nodes.get(link.from_node)
             if node is None:
                 return None
-            if node.kind == "RenderLayers":
+            if node.semantics == "RenderLayers":
                 found = pass_of(link.bindings[self.version][0].name)
                 if found is None:
                     return None
@@ -341,7 +348,7 @@ class Flow:
                 for a, b in reversed(chain):
                     scale, offset = a * scale, a * offset + b
                 return found, scale, offset, names
-            if node.kind == "Reroute":
+            if node.semantics == "Reroute":
                 into = self.links_into(node.name)
                 if not into:
                     return None
@@ -362,12 +369,12 @@ class Flow:
         def constant(identifier):
             return self.constant(node, identifier)
 
-        if node.kind in ("CombineColor", "CombineXYZ"):      # one channel carries the value
+        if node.semantics in ("CombineColor", "CombineXYZ"):      # one channel carries the value
             data = [link for link in links if self.out_passes(link)]
             if binding.properties.get("mode", "RGB") != "RGB" or len(data) != 1:
                 return None
             return (1.0, 0.0), data[0]
-        if node.kind == "MapRange":
+        if node.semantics == "MapRange":
             props = binding.properties
             if props.get("data_type", "FLOAT") != "FLOAT" or \
                     props.get("interpolation_type", "LINEAR") != "LINEAR":
@@ -379,14 +386,14 @@ class Flow:
             fmin, fmax, tmin, tmax = values
             a = (tmax - tmin) / (fmax - fmin)
             return (a, tmin - fmin * a), into
-        if node.kind == "MapValue":
+        if node.semantics == "MapValue":
             into = self.link_into(node.name, "Value")
             offset = scalar(binding.properties.get("offset", 0.0))
             size = scalar(binding.properties.get("size", 1.0))
             if into is None:
                 return None
             return (size, offset * size), into
-        if node.kind == "Math":
+        if node.semantics == "Math":
             op = binding.properties.get("operation", "ADD")
             if op not in LINEAR_MATH or len(links) != 1:
                 return None
@@ -519,9 +526,9 @@ def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:
     target = graph.nodes.get(link.to_node)
     if target is None:                                   # a group output inside a body
         return flow.outputs_reach.get(link.to_node, frozenset())
-    if target.kind in SINK_KINDS:
-        preview = target.is_preview or target.kind == "Viewer"
-        slot = link.to_socket if target.kind == "FileOutput" else ""
+    if target.semantics in SINK_KINDS:
+        preview = target.is_preview or target.semantics == "Viewer"
+        slot = link.to_socket if target.semantics == "FileOutput" else ""
         return frozenset({Sink(target.kind, target.name, slot, preview)})
     into = link.bindings[version][1]
     deps = flow.group_deps.get(target.group or "") if target.group else None
@@ -536,7 +543,7 @@ def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:
 def _slots(flow: Flow) -> None:
     for link in flow.graph.links:
         node = flow.graph.nodes.get(link.to_node)
-        if node is None or node.kind != "FileOutput" or link.muted:
+        if node is None or node.semantics != "FileOutput" or link.muted:
             continue
         passes = flow.out_passes(link)
         if not passes:
@@ -544,7 +551,7 @@ def _slots(flow: Flow) -> None:
         feeder = flow.feeder(link)
         raw = frozenset()
         source = flow.graph.nodes.get(feeder.from_node)
-        if source is not None and source.kind == "RenderLayers":
+        if source is not None and source.semantics == "RenderLayers":
             raw = flow.out_passes(feeder)
         flow.slots.append(SlotFlow(flow.graph, node, link.to_socket, link, flow.version, passes,
                                    slot_type(flow, link), feeder, raw))
@@ -563,7 +570,7 @@ def analyse(graph: ir.Graph, version: str) -> list[Flow]:
     while pending:
         parent = pending.pop()
         for node in parent.graph.nodes.values():
-            if node.kind != "Group" or node.group not in graph.groups:
+            if node.semantics != "Group" or node.group not in graph.groups:
                 continue
             group = graph.groups[node.group]
             inputs = {s.name: frozenset() for s in group.inputs}

@@ -6,8 +6,10 @@ The precision rules size their messages with it: the depth step a Map Range 0-20
 Math emulation of Map Value (multiply-add, then maximum) does. A chain is followed through
 Reroute, Map Value, Map Range (float; linear, stepped, smoothstep), Math (every operation that
 maps one value to one value, with its clamp), Clamp, Combine Color/XYZ with one data input (the
-channel that carries it) and node groups (into their bodies and out again). Anything else
-(Normalize, filters, a node mixing two data inputs) ends the chain: `transfer` returns None.
+channel that carries it) and node groups (into their bodies and out again). Vector and colour
+values are followed one component at a time (`component`) through Separate and Combine XYZ /
+Color and Vector Math (nodescript.lint.vector_values). Anything else (Normalize, filters, a
+node mixing two data inputs) ends the chain: `transfer` returns None.
 
 Rather than carrying intervals node by node (which loses the saturation points of non-monotonic
 operations such as modulo or ping-pong), the scene's range is sampled and every sample is run
@@ -40,6 +42,7 @@ class Transfer:
 
     source: str
     steps: tuple[tuple[str, Callable[[float], float]], ...]     # (node name, function)
+    component: int | None = None     # the pass's component it starts from (Normal's x: 0)
 
     @property
     def nodes(self) -> list[str]:
@@ -250,7 +253,7 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     binding = node.bindings[version]
     props = binding.properties
     ident = into.bindings[version][1].identifier
-    kind = node.kind
+    kind = node.semantics
     others = [link for link in flow.links_into(node.name) if link is not into
               and not (link.from_node in flow.input_values      # a constant group input
                        and link.from_node not in flow.graph.nodes)]
@@ -338,44 +341,63 @@ def _math(flow, node, props, ident) -> Callable[[float], float] | None:
 
 # --- walking a chain ---------------------------------------------------------------------------
 
-def transfer(flow, link: ir.Link, pass_of, limit: int = 256) -> Transfer | None:
-    """The chain from a Render Layers pass to the value on `link`, or None."""
-    found = _walk(flow, link, pass_of, limit)
+def transfer(flow, link: ir.Link, pass_of, limit: int = 256,
+             component: int | None = None) -> Transfer | None:
+    """The chain from a Render Layers pass to the value on `link` (`component`: to that
+    component of a vector or colour value), or None."""
+    found = _walk(flow, link, pass_of, limit, component)
     if found is None or found[0].startswith("@"):
         return None
-    source, steps = found
-    return Transfer(source, tuple(steps))
+    source, steps, at = found
+    return Transfer(source, tuple(steps), at)
 
 
-def _walk(flow, link, pass_of, limit):
-    """(origin, [(node, fn), ...] from origin to `link`): origin is a pass name, or `@input`
-    when the chain starts at an input of the group body `flow` is in."""
+def _walk(flow, link, pass_of, limit, component=None):
+    """(origin, [(node, fn), ...] from origin to `link`, the origin's component): origin is a
+    pass name, or `@input` when the chain starts at an input of the group body `flow` is in."""
+    from nodescript.lint import vector_values as vv
+
     steps: list[tuple[str, Callable[[float], float]]] = []
     for _ in range(limit):
         name = link.from_node
+        out = link.bindings[flow.version][0]
+        if out.type == "VALUE":
+            component = None                 # one value: every component of a vector is it
         node = flow.graph.nodes.get(name)
         if node is None:
-            return ("@" + name, steps[::-1]) if name in flow.inputs else None
-        if node.kind == "RenderLayers":
-            found = pass_of(link.bindings[flow.version][0].name)
-            return (found, steps[::-1]) if found else None
-        if node.kind == "Reroute":
+            return ("@" + name, steps[::-1], component) if name in flow.inputs else None
+        if node.semantics == "RenderLayers":
+            found = pass_of(out.name)
+            return (found, steps[::-1], component) if found else None
+        if node.semantics == "Reroute":
             into = flow.links_into(name)
             if not into:
                 return None
             link = into[0]
             continue
-        if node.kind == "Group":
-            inner = _through_group(flow, node, link, pass_of, limit)
+        if node.semantics == "Group":
+            inner = _through_group(flow, node, link, pass_of, limit, component)
             if inner is None:
                 return None
-            link, inner_steps = inner
+            link, inner_steps, component = inner
             steps.extend(reversed(inner_steps))
+            continue
+        if node.semantics in vv.SEPARATE_KINDS:
+            picked = vv.separate(flow, node, link)
+            if picked is None:
+                return None
+            link, component = picked
+            continue
+        if node.semantics in vv.COMBINE_KINDS and component is not None:
+            link = vv.combine(flow, node, component)
+            if link is None:
+                return None                  # a constant makes this component
             continue
         data = [into for into in flow.links_into(name) if flow.out_passes(into)]
         if len(data) != 1:
             return None
-        fn = node_function(flow, node, data[0])
+        fn = vv.vector_math(flow, node, out, data[0], component) if node.semantics == "VectorMath" \
+            else node_function(flow, node, data[0])
         if fn is None:
             return None
         steps.append((name, fn))
@@ -383,8 +405,9 @@ def _walk(flow, link, pass_of, limit):
     return None
 
 
-def _through_group(flow, node, link, pass_of, limit):
-    """(the parent's link into the group input the output comes from, the body's steps)."""
+def _through_group(flow, node, link, pass_of, limit, component=None):
+    """(the parent's link into the group input the output comes from, the body's steps, the
+    component there)."""
     group = flow.groups.get(node.group) if flow.groups else None
     if group is None:
         return None
@@ -400,11 +423,11 @@ def _through_group(flow, node, link, pass_of, limit):
     into_output = [l for l in body.links_into(out_name)]
     if len(into_output) != 1:
         return None
-    found = _walk(body, into_output[0], pass_of, limit)
+    found = _walk(body, into_output[0], pass_of, limit, component)
     if found is None or not found[0].startswith("@"):
         return None
     wanted = fold(found[0][1:])
     for parent_link in flow.links_into(node.name):
         if fold(parent_link.bindings[flow.version][1].name) == wanted:
-            return parent_link, found[1]
+            return parent_link, found[1], found[2]
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from nodescript import catalog, dialects, ir, vocabulary
 from nodescript.catalog import PropSpec
 from nodescript.diagnostics import did_you_mean
-from nodescript.resolve import codes, presets
+from nodescript.resolve import codes, file_colour, presets
 from nodescript.resolve.values import ValueError_, describe, for_property, plain
 from nodescript.syntax import ast
 
@@ -29,6 +29,7 @@ ARGS = {
     "compression": ("compression", None, "int"),
     "save_as_render": ("save_as_render", None, "bool"),
     "use_file_extension": ("use_file_extension", None, "bool"),
+    **{name: (name, None, "colour") for name in file_colour.SETTINGS},   # an override
     "label": ("label", None, "str"),
     "preview": ("preview", None, "bool"),
     "mute": ("mute", None, "bool"),
@@ -46,7 +47,7 @@ BLENDER_QUALITY, BLENDER_COMPRESSION = 90, 15
 
 # What an input's own format takes: `out.preview(format=png, depth=8)`.
 FORMAT_INPUT_ARGS = ("format", "depth", "codec", "color_mode", "quality", "compression",
-                     "save_as_render")
+                     "save_as_render", *file_colour.SETTINGS)
 # Blender 5.0 inputs (items) declare their type, which decides half or full float in a 16-bit
 # EXR; nodescript declares the linked socket's type unless `out.depth(type=float)` says.
 INPUT_TYPES = {"float": "VALUE", "vector": "VECTOR", "color": "RGBA"}
@@ -60,6 +61,7 @@ def resolve_file_output(call: ast.NodeCall, version: str, resolver) -> ir.NodeBi
     settings = _settings(given, version, resolver)
     props = {k: settings[k] for k in ("directory", "file_name") if k in settings}
     props["format"] = {k: settings[k] for k in FORMAT_KEYS if k in settings}
+    _colour(props["format"], given, version, resolver)
     if "save_as_render" in settings:    # 4.2 has it per input only: its lowering sets each
         props["save_as_render"] = settings["save_as_render"]
     if settings.get("use_file_extension") is False:
@@ -132,7 +134,15 @@ def _input_format(given: dict[str, ast.Arg], endpoint: ast.Endpoint, node: ir.No
     fmt.update((k, settings[k]) for k in FORMAT_KEYS if k in settings)
     own = {k: fmt[k] for k in FORMAT_KEYS if k in fmt}
     own["save_as_render"] = settings.get("save_as_render", True)     # Blender's, not the node's
+    _colour(own, given, version, resolver)
     binding.properties.setdefault("input_formats", {})[slot] = own
+
+
+def _colour(fmt: dict, given: dict[str, ast.Arg], version: str, resolver) -> None:
+    """The format's own colour management, when a colour setting is given."""
+    found = file_colour.resolve(given, fmt.get("file_format", ""), version, resolver)
+    if found is not None:
+        fmt["color_management"] = found
 
 
 def _given(args, allowed, owner: str, resolver) -> dict[str, ast.Arg]:
@@ -162,7 +172,7 @@ def _settings(given: dict[str, ast.Arg], version: str, resolver) -> dict[str, ob
     out = {k: v for k, v in DEFAULTS.items() if k not in ("exr_codec", "color_depth", "color_mode")}
     for key, arg in given.items():
         _, prop, type_ = ARGS[arg.name]
-        if type_ != "enum":
+        if type_ not in ("enum", "colour"):
             problem = _check_plain(arg, type_)
             if problem:
                 resolver.error(codes.BAD_VALUE, problem, arg.value.span)

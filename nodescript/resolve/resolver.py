@@ -225,7 +225,10 @@ class _GraphBuilder:
             self.r.error(codes.DUPLICATE_NAME, f"`{name}` is already defined", span)
             self.broken.add(name)
             return False
-        kind = self._kind(call)
+        if call.kind == vocabulary.EXACT_CALL and call.kind not in self.groups:
+            kind, call = self._exact_kind(call)
+        else:
+            kind = self._kind(call)
         if kind is None:
             self.broken.add(name)
             return False
@@ -259,6 +262,34 @@ class _GraphBuilder:
                          call.kind_span)
             return None
         return kind
+
+    def _exact_kind(self, call: ast.NodeCall) -> tuple[str | None, ast.NodeCall]:
+        """`Node("CompositorNodeMath", ...)`: the type named by its bl_idname, in every target
+        where no kind is built as that type (there, the kind is the one way to write it)."""
+        first = call.args[0] if call.args else None
+        if first is None or first.name is not None or not isinstance(first.value, ast.String):
+            self.r.error(codes.UNKNOWN_NODE, 'Node takes the node type\'s bl_idname first, as '
+                         'in Node("CompositorNodeMath", operation=multiply)', call.kind_span)
+            return None, call
+        idname, span = first.value.value, first.value.span
+        rest = ast.NodeCall(call.kind, call.args[1:], call.span, call.kind_span)
+        if not vocabulary.is_exact(idname):
+            self.r.error(codes.UNKNOWN_NODE, f"no Blender version nodescript knows has a node "
+                         f"type `{idname}`", span,
+                         did_you_mean(idname, sorted(vocabulary.idnames())))
+            return None, rest
+        missing = [v for v in self.graph.targets if vocabulary.spec_for(idname, v) is None]
+        if missing:
+            self.r.error(codes.NOT_IN_TARGET, f"Blender {', '.join(missing)} has no node type "
+                         f"`{idname}` (targets: {', '.join(self.graph.targets)})", span)
+            return None, rest
+        for version in self.graph.targets:
+            kind = vocabulary.kind_in(idname, version)
+            if kind is not None:
+                self.r.error(codes.UNKNOWN_NODE, f"{idname} is {kind} in Blender {version}",
+                             span, f"write `{kind}(...)`")
+                return None, rest
+        return idname, rest
 
     def _bind(self, node: ir.Node, call: ast.NodeCall) -> None:
         for version in self.graph.targets:

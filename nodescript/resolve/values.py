@@ -48,12 +48,20 @@ def _number(value: ast.Value, what: str, integer: bool = False) -> float | int:
 
 def _check_range(number, lo, hi, what: str):
     if lo is not None and number < lo or hi is not None and number > hi:
+        number, lo, hi = _text(number), _text(lo), _text(hi)
         if lo is None:
-            raise ValueError_(f"{what} must be at most {hi:g}, not {number:g}")
+            raise ValueError_(f"{what} must be at most {hi}, not {number}")
         if hi is None:
-            raise ValueError_(f"{what} must be at least {lo:g}, not {number:g}")
-        raise ValueError_(f"{what} must be between {lo:g} and {hi:g}, not {number:g}")
+            raise ValueError_(f"{what} must be at least {lo}, not {number}")
+        raise ValueError_(f"{what} must be between {lo} and {hi}, not {number}")
     return number
+
+
+def _text(number) -> str | None:
+    """A limit as written: whole numbers in full (2147483647), others shortest (0.001)."""
+    if number is None:
+        return None
+    return str(number) if isinstance(number, int) else f"{number:g}"
 
 
 def _vector(value: ast.Value, length: int, what: str, integer: bool = False) -> tuple:
@@ -95,13 +103,19 @@ def for_property(value: ast.Value, prop: PropSpec, what: str) -> object:
 
 
 _SOCKET_LENGTHS = {"RGBA": 4, "VECTOR": 3}
+INT_RANGE = (-(2**31), 2**31 - 1)
 
 
 def for_socket(value: ast.Value, socket: SocketSpec, what: str) -> object:
-    """Convert for an unlinked input socket's default_value."""
+    """Convert for an unlinked input socket's default_value. Numbers are held to Blender's hard
+    limits, not to the UI's range: what a script can set, and export writes, resolves."""
     kind = socket.type
-    if kind in ("VALUE", "INT"):
-        return _check_range(_number(value, what, kind == "INT"), socket.min, socket.max, what)
+    if kind == "VALUE":
+        return _check_range(_number(value, what), socket.hard_min, socket.hard_max, what)
+    if kind == "INT":                       # held in a C int where no other limit is recorded
+        lo = INT_RANGE[0] if socket.hard_min is None else socket.hard_min
+        hi = INT_RANGE[1] if socket.hard_max is None else socket.hard_max
+        return _check_range(_number(value, what, True), lo, hi, what)
     if kind == "BOOLEAN":
         if not isinstance(value, ast.Bool):
             raise ValueError_(f"{what} takes true or false, not {describe(value)}")

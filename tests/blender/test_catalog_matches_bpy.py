@@ -192,6 +192,17 @@ def test_declared_socket_limits(catalog):
         assert (fac["identifier"], fac["min"], fac["max"]) == ("Fac", 0.0, 1.0)
 
 
+def test_hard_socket_limits(catalog):
+    """The declared range is the UI's: Blender holds a Math input to no limit (hard_min/hard_max
+    absent), and 4.x's unsigned Gamma input to 0 and up."""
+    math_node = "ShaderNodeMath" if VERSION >= (5, 0) else "CompositorNodeMath"
+    value = catalog["nodes"][math_node]["inputs"][0]
+    assert "hard_min" not in value and "hard_max" not in value
+    if VERSION < (5, 0):
+        gamma = catalog["nodes"]["CompositorNodeGamma"]["inputs"][1]
+        assert (gamma["identifier"], gamma["hard_min"], gamma["min"]) == ("Gamma", 0.0, 0.001)
+
+
 def test_pass_only_render_layers_outputs_are_listed(catalog):
     """Outputs Blender adds only while their pass is on are in the catalogue, shown as off."""
     outputs = {s["name"]: s for s in catalog["nodes"]["CompositorNodeRLayers"]["outputs"]}

@@ -37,13 +37,6 @@ RENAMED = "export renames nodes (Render Layers -> Render_Layers), so apply recre
 MOVED = "positions reset by the automatic layout"
 SLOT_PATHS = ("File Output inputs renamed after their slot paths (input Image with path depth_ "
               "-> depth_)")
-LEGACY_MATH = ("legacy CompositorNodeMath and CompositorNodeMapRange rebuilt as the shader "
-               "nodes")
-LEGACY_IN_GROUPS = ("legacy CompositorNodeMath, SeparateXYZ and CombineXYZ in the groups rebuilt "
-                    "as the shader nodes")
-MIX_RGB = "MixRGB exported as Mix does not resolve (Mix input A takes a number, not a tuple)"
-BIG_VALUE = ("export writes Math input 65535, which resolve rejects (must be between -10000 and "
-             "10000)")
 LONG_SLOT = ("4.2 keeps 29 characters of a File Output layer name; apply sets it to the "
              "38-character slot path and exits 2 (Blender did not take these changes)")
 PREFIX_LAYERS = ("multilayer base path ending in a prefix renames inputs "
@@ -59,21 +52,17 @@ def _gap(*parts: str) -> str:
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("check", "blenderproc"): _gap(RENAMED, MOVED),
-    ("apply", "blenderproc"): {
-        "4.2": _gap(RENAMED, MOVED, SLOT_PATHS),
-        "4.5": _gap(RENAMED, MOVED, SLOT_PATHS, LEGACY_MATH)},
-    ("rebuild", "blenderproc"): {
-        "4.2": _gap(RENAMED, SLOT_PATHS),
-        "4.5": _gap(RENAMED, SLOT_PATHS, LEGACY_MATH)},
-    ("check", "kubric"): _gap(RENAMED),
+    ("apply", "blenderproc"): _gap(RENAMED, MOVED, SLOT_PATHS),
+    ("rebuild", "blenderproc"): _gap(RENAMED, SLOT_PATHS),
+    ("check", "kubric"): RENAMED,
     ("apply", "kubric"): _gap(RENAMED, PREFIX),
     ("rebuild", "kubric"): _gap(RENAMED, PREFIX),
-    ("check", "infinigen"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
-    ("apply", "infinigen"): {"4.2": _gap(RENAMED, MOVED, SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("rebuild", "infinigen"): {"4.2": _gap(RENAMED, SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("check", "shapenet_renderer"): {"4.2": _gap(RENAMED, MOVED), "4.5": MIX_RGB},
-    ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
+    ("check", "infinigen"): _gap(RENAMED, MOVED),
+    ("apply", "infinigen"): _gap(RENAMED, MOVED, SLOT_PATHS, UNLINKED),
+    ("rebuild", "infinigen"): _gap(RENAMED, SLOT_PATHS, UNLINKED),
+    ("check", "shapenet_renderer"): _gap(RENAMED, MOVED),
+    ("apply", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": _gap(RENAMED, MOVED, SLOT_PATHS)},
+    ("rebuild", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": _gap(RENAMED, SLOT_PATHS)},
     ("check", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("apply", "nerf_360_view"): _gap(RENAMED, MOVED),
     ("rebuild", "nerf_360_view"): RENAMED,
@@ -81,28 +70,20 @@ KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
     ("apply", "vision_blender"): _gap(RENAMED, MOVED),
     ("rebuild", "vision_blender"): RENAMED,
     ("check", "qq_render"): _gap(RENAMED, MOVED, PREFIX_LAYERS),
-    ("apply", "qq_render"): {
-        "4.2": _gap(RENAMED, MOVED, PREFIX_LAYERS),
-        "4.5": _gap(RENAMED, MOVED, PREFIX_LAYERS, LEGACY_IN_GROUPS)},
-    ("rebuild", "qq_render"): {
-        "4.2": _gap(RENAMED, PREFIX_LAYERS, COLORS),
-        "4.5": _gap(RENAMED, PREFIX_LAYERS, LEGACY_IN_GROUPS, COLORS)},
-    ("check", "rgbd_camera_model"): BIG_VALUE,
-    ("apply", "rgbd_camera_model"): BIG_VALUE,
-    ("rebuild", "rgbd_camera_model"): BIG_VALUE,
+    ("apply", "qq_render"): _gap(RENAMED, MOVED, PREFIX_LAYERS),
+    ("rebuild", "qq_render"): _gap(RENAMED, PREFIX_LAYERS, COLORS),
+    ("check", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("apply", "rgbd_camera_model"): _gap(RENAMED, MOVED),
+    ("rebuild", "rgbd_camera_model"): RENAMED,
     ("check", "output_setup_helper"): _gap(RENAMED, MOVED),
     ("apply", "output_setup_helper"): _gap(RENAMED, MOVED),
-    ("rebuild", "output_setup_helper"): _gap(RENAMED),
+    ("rebuild", "output_setup_helper"): RENAMED,
     # what differs once export's names are mapped back to Blender's (layout apart)
-    ("names", "blenderproc"): {"4.2": _gap(SLOT_PATHS),
-                               "4.5": _gap(SLOT_PATHS, LEGACY_MATH)},
-    ("names", "kubric"): _gap(PREFIX),
-    ("names", "infinigen"): {"4.2": _gap(SLOT_PATHS, UNLINKED), "4.5": MIX_RGB},
-    ("names", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": MIX_RGB},
-    ("names", "qq_render"): {
-        "4.2": _gap(PREFIX_LAYERS, COLORS),
-        "4.5": _gap(PREFIX_LAYERS, LEGACY_IN_GROUPS, COLORS)},
-    ("names", "rgbd_camera_model"): BIG_VALUE,
+    ("names", "blenderproc"): SLOT_PATHS,
+    ("names", "kubric"): PREFIX,
+    ("names", "infinigen"): _gap(SLOT_PATHS, UNLINKED),
+    ("names", "shapenet_renderer"): {"4.2": LONG_SLOT, "4.5": SLOT_PATHS},
+    ("names", "qq_render"): _gap(PREFIX_LAYERS, COLORS),
 }
 
 
@@ -209,8 +190,8 @@ def test_export_rebuilds_an_emptied_compositor(project, tmp_path, cli, open_file
 @pytest.mark.parametrize("project", _cases("names"))
 def test_apply_changes_nothing_besides_names(project, tmp_path, cli, open_file):
     """The apply round trip with export's node names mapped back to Blender's, layout apart:
-    what is left once names are kept. (NeRF's, VisionBlender's and Output Setup Helper's
-    setups pass.)"""
+    what is left once names are kept. (NeRF's, VisionBlender's, the RGB-D model's and Output
+    Setup Helper's setups pass.)"""
     blend = build_file(project, tmp_path / "original.blend")
     names = export_file_with_names(blend)
     graph = tmp_path / "exported.nodes"

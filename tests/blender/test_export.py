@@ -802,3 +802,66 @@ def test_shader_nodes_of_4_5_round_trip_as_themselves():
     assert {n.name: n.bl_idname for n in tree.nodes if n.name in ("scale", "near_far")} \
         == {"scale": "ShaderNodeMath", "near_far": "ShaderNodeMapRange"}
     assert exported() == text
+
+
+@pytest.mark.skipif(V != "4.5", reason="4.5 keeps the legacy compositor types for old files")
+def test_legacy_types_of_4_5_round_trip_as_their_own_types():
+    # Scripts written for 4.2 still make CompositorNodeMixRGB, CompositorNodeMapRange (which does
+    # not clamp) and CompositorNodeMath in 4.5: export writes each as its exact type, whose own
+    # sockets and defaults resolve (the shader nodes have other ones), so apply rebuilds them.
+    tree = compositor()
+    rl = render_layers(tree, "z", "normal")
+    mix = tree.nodes.new("CompositorNodeMixRGB")
+    mix.name, mix.blend_type = "offset", "ADD"
+    mix.inputs[2].default_value = (0.5, 0.5, 0.5, 0.0)
+    ramp = tree.nodes.new("CompositorNodeMapRange")
+    ramp.name = "near_far"
+    ramp.inputs["To Max"].default_value = 20
+    math = tree.nodes.new("CompositorNodeMath")
+    math.name, math.operation = "scale", "DIVIDE"
+    math.inputs[1].default_value = 65535      # past the UI's range: what Blender holds is written
+    out = file_output(tree, "out", "//out/", [("normal", "RGBA"), ("depth", "FLOAT")])
+    link(tree, rl, "Normal", mix, 1)
+    link(tree, rl, "Depth", ramp, 0)
+    link(tree, ramp, 0, math, 0)
+    link(tree, mix, 0, out, 0)
+    link(tree, math, 0, out, 1)
+    text = exported()
+    assert_lines(text,
+                 'offset = Node("CompositorNodeMixRGB", blend_type=add, '
+                 'inputs=(_, _, (0.5, 0.5, 0.5, 0)))',
+                 'near_far = Node("CompositorNodeMapRange", to_max=20)',
+                 'scale = Node("CompositorNodeMath", operation=divide, inputs=(_, 65535))',
+                 "rl.Normal -> offset.Image", "rl.Depth -> near_far.Value",
+                 "near_far.Value -> scale.Value")
+    assert "# export:" not in text
+    tree.nodes.clear()
+    apply_text(text)
+    types = {n.name: n.bl_idname for n in tree.nodes}
+    assert {name: types[name] for name in ("offset", "near_far", "scale")} == {
+        "offset": "CompositorNodeMixRGB", "near_far": "CompositorNodeMapRange",
+        "scale": "CompositorNodeMath"}
+    assert tree.nodes["near_far"].use_clamp is False
+    assert exported() == text
+
+
+def kindless_types() -> list[str]:
+    """This version's node types that no kind is built as here (4.5's legacy compositor nodes,
+    5.2's CompositorNodeSwitch beside the function node's Switch)."""
+    from nodescript import catalog
+    return sorted(i for i in catalog.load(V).nodes if vocabulary.kind_in(i, V) is None)
+
+
+@pytest.mark.skipif(not kindless_types(), reason=f"every node type of {V} has a kind")
+def test_every_type_without_a_kind_round_trips_as_its_exact_type():
+    tree = compositor()
+    for index, idname in enumerate(kindless_types()):
+        tree.nodes.new(idname).name = f"n{index}"
+    text = exported()
+    for index, idname in enumerate(kindless_types()):
+        assert f'n{index} = Node("{idname}"' in text, text
+    tree.nodes.clear()
+    apply_text(text)
+    assert {n.name: n.bl_idname for n in tree.nodes} == {
+        f"n{index}": idname for index, idname in enumerate(kindless_types())}
+    assert exported() == text

@@ -137,3 +137,43 @@ def test_aov_outputs_of_a_blend_are_data(tmp_path):
                               str(tmp_path / "aov.nodes"), "--force"],
                              capture_output=True, text=True)
     assert applied.returncode == 0, applied.stdout + applied.stderr
+
+
+def _override_scene(path, scene_view: str, node_view: str):
+    """Render Layers Normal -> File Output PNG 8 whose format overrides the colour management
+    (the sidebar's Color Management: Override) with `node_view`, on a `scene_view` scene."""
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.view_settings.view_transform = scene_view
+    scene.view_layers[0].use_pass_normal = True
+    if hasattr(scene, "compositing_node_group"):
+        tree = bpy.data.node_groups.new("Compositing", "CompositorNodeTree")
+        scene.compositing_node_group = tree
+    else:
+        scene.use_nodes = True
+        tree = scene.node_tree
+        tree.nodes.clear()
+    rl = tree.nodes.new("CompositorNodeRLayers")
+    out = tree.nodes.new("CompositorNodeOutputFile")
+    if hasattr(out, "file_output_items"):
+        out.file_output_items.new("VECTOR", "normal")
+        out.format.media_type = "IMAGE"            # before file_format (5.x)
+    out.format.file_format, out.format.color_depth = "PNG", "8"
+    out.format.color_management = "OVERRIDE"
+    out.format.view_settings.view_transform = node_view
+    tree.links.new(rl.outputs["Normal"], out.inputs[0])
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+
+
+def test_a_nodes_raw_override_on_an_agx_scene_is_not_colour_managed(tmp_path):
+    _override_scene(tmp_path / "raw.blend", "AgX", "Raw")
+    result = _lint(tmp_path / "raw.blend")
+    assert "error[NS301]" in result.stdout, result.stdout
+    assert "NS306" not in result.stdout, result.stdout
+
+
+def test_a_nodes_agx_override_on_a_raw_scene_is_reported(tmp_path):
+    _override_scene(tmp_path / "agx.blend", "Raw", "AgX")
+    result = _lint(tmp_path / "agx.blend")
+    assert "error[NS306]" in result.stdout, result.stdout
+    assert "the File Output's AgX view transform" in result.stdout, result.stdout

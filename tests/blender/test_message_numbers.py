@@ -85,6 +85,34 @@ undo = FileOutput(path="//undo/", format=png, depth=8, save_as_render=false)
 rl.Depth -> MapRange(from_min=8, from_max=10, to_min=0, to_max=1, clamp=false) -> uc.Red
 uc -> cs
 cs -> undo.depth
+
+rawover = FileOutput(path="//rawover/", format=png, depth=8, view_transform=raw)
+rl.Normal -> rawover.normal
+
+sv = CombineColor()
+stdover = FileOutput(path="//stdover/", format=png, depth=8, view_transform=standard)
+rl.Depth -> MapRange(from_min=8, from_max=10, to_min=0, to_max=1, clamp=false) -> sv.Red
+sv -> stdover.depth
+
+nsep = SeparateXYZ()
+ncomb = CombineXYZ()
+remap = FileOutput(path="//remap/", format=png, depth=8, view_transform=raw)
+rl.Normal -> nsep
+nsep.X -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> ncomb.X
+nsep.Y -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> ncomb.Y
+nsep.Z -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> ncomb.Z
+ncomb -> remap.normal
+
+lc = CombineColor()
+linoff = FileOutput(path="//linoff/", format=png, depth=8, save_as_render=false,
+                    color_space="Linear Rec.709")
+rl.Depth -> MapRange(from_min=8, from_max=10, to_min=0, to_max=1, clamp=false) -> lc.Red
+lc -> linoff.depth
+
+dcomb = CombineXYZ()
+dvec = FileOutput(path="//dvec/", format=png, depth=8, view_transform=raw)
+rl.Depth -> Math(operation=multiply_add, inputs=(_, 0.5, -4)) -> dcomb.X
+dcomb -> dvec.depth
 """
 
 
@@ -241,3 +269,58 @@ def test_undone_srgb_is_linear_and_not_reported(case):
     codes = _channels(files["undo"])[..., 0]
     linear = np.round(np.clip((depth - 8) / 2, 0, 1) * 255)
     assert np.abs(codes - linear).max() <= 1
+
+
+def test_a_raw_override_on_an_agx_scene_is_linear_and_not_reported(case):
+    graph, files, _, normal = case
+    assert not [d for d in lint_file(str(graph)).diagnostics
+                if d.code == "NS306" and "FileOutput `rawover`" in d.message]
+    codes = _channels(files["rawover"])
+    assert np.abs(codes - np.round(np.clip(normal, 0, 1) * 255)).max() <= 1
+
+
+def test_a_standard_override_is_the_srgb_curve(case):
+    graph, files, depth, _ = case
+    message = _message(graph, "NS306", "stdover")
+    assert "the File Output's Standard view transform" in message
+    worst = int(re.search(r"up to (\d+) of 255 codes", message).group(1))
+    codes = _channels(files["stdover"])[..., 0]
+    linear = np.round(np.clip((depth - 8) / 2, 0, 1) * 255)
+    measured = np.abs(codes - linear).max()
+    assert 0.5 <= measured / worst <= 2, (measured, worst)
+
+
+def test_a_normal_remapped_per_component_has_the_predicted_step(case):
+    graph, files, _, normal = case
+    message = _message(graph, "NS301", "remap")
+    assert "maps each component from -1 to 1 to 0 to 1" in message
+    predicted = float(re.search(r"steps of ([\d.]+) per component", message).group(1))
+    codes = _channels(files["remap"])
+    assert np.abs(codes - np.round((normal * 0.5 + 0.5) * 255)).max() <= 1   # linear: raw view
+    y = codes[..., 1].ravel()
+    slope = np.polyfit(y, normal[..., 1].ravel(), 1)[0]        # normal units per code
+    assert 0.5 <= predicted / slope <= 2, (predicted, slope)
+    assert not [d for d in lint_file(str(graph)).diagnostics
+                if d.code == "NS306" and "FileOutput `remap`" in d.message]
+
+
+def test_depth_in_one_component_of_a_vector_keeps_its_range(case):
+    graph, files, depth, _ = case
+    predicted = _mm(_message(graph, "NS301", "dvec"), r"steps of ([\d.]+) (mm|m) over")
+    codes = _channels(files["dvec"])[..., 0]
+    slope = np.polyfit(codes.ravel(), depth.ravel(), 1)[0]
+    assert 0.5 <= predicted / slope <= 2, (predicted, slope)
+
+
+def test_an_override_colour_space_without_save_as_render_is_what_each_version_writes(case):
+    """8-bit files: Linear Rec.709 is linear where the version honours it, sRGB-encoded where
+    it does not (4.2, 5.2); lint names exactly the versions that encode."""
+    graph, files, depth, _ = case
+    found = [d.message for d in lint_file(str(graph)).diagnostics
+             if d.code == "NS306" and "FileOutput `linoff`" in d.message]
+    named = re.search(r"\(Blender ([\d., ]+)\)$", found[0]) if found else None
+    reported = named is not None and \
+        "%d.%d" % tuple(bpy.app.version[:2]) in named.group(1).split(", ")
+    codes = _channels(files["linoff"])[..., 0]
+    linear = np.abs(codes - np.round(np.clip((depth - 8) / 2, 0, 1) * 255)).max() <= 1
+    assert reported != linear, (found, linear)

@@ -295,10 +295,12 @@ def test_fifos_as_images_and_blend_files_are_refused(tmp_path):
 
 
 def test_a_value_under_a_lower_bound_only(write_nodes):
-    path = write_nodes("px.nodes", 'target "5.0"\nrl = RenderLayers()\n'
-                                   "rl -> Pixelate(Size=-3) -> Composite()\n")
+    """4.2's Gamma input is unsigned: Blender holds it to 0 and up (its UI range, 0.001..10, is
+    no limit: Gamma=20 is a value Blender holds, so it resolves)."""
+    path = write_nodes("px.nodes", 'target "4.2"\nrl = RenderLayers()\n'
+                                   "rl -> Gamma(Gamma=20) -> Gamma(Gamma=-1) -> Composite()\n")
     assert [d.message for d in lint_file(str(path)).diagnostics] == [
-        "Pixelate input `Size` must be at least 1, not -3"]
+        "Gamma input `Gamma` must be at least 0, not -1"]
 
 
 def test_a_named_symlink_out_of_the_project_is_neither_shown_nor_written(project, tmp_path):

@@ -911,3 +911,69 @@ def test_a_muted_node_is_not_blamed_for_what_it_would_do():
     """
     assert only(lint(graph.replace("MUTE", "mute=true")), "NS308") == []
     assert one(lint(graph.replace("MUTE", "mute=false")), "NS308").severity is Severity.ERROR
+
+
+def test_ns301_normal_remapped_per_component_through_vector_math():
+    diags = lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))) -> FileOutput(path="//n/", format=png, depth=8)
+    ''')
+    message = one(diags, "NS301").message
+    assert "maps each component from -1 to 1 to 0 to 1: 8-bit steps of 0.00784 per component" \
+        in message
+    scaled = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        rl.Normal -> VectorMath(operation=scale, Scale=1) -> FileOutput(path="//n/", format=png, depth=8)
+    '''), "NS301").message
+    assert "only 50% of -1 to 1 survives the file's [0, 1] clamp" in scaled
+
+
+def test_ns301_depth_through_combine_xyz_keeps_its_range():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [depth]
+            depth_range = (8, 10)
+        }
+        rl = RenderLayers()
+        cx = CombineXYZ()
+        rl.Depth -> cx.X
+        cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
+    '''), "NS301").message
+    assert "8-bit steps of 78.4 mm over 8-10 m (depth_range)" in message
+
+
+def test_ns301_an_affine_vector_chain_without_a_range_is_sized_over_what_it_maps():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [depth]
+        }
+        rl = RenderLayers()
+        cx = CombineXYZ()
+        rl.Depth -> cx.X
+        cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/", format=png, depth=8)
+    '''), "NS301").message
+    assert "78.4 mm steps over 0-20 m, and values outside that range clamp" in message
+
+
+def test_ns301_one_normal_component_is_named():
+    message = one(lint('''
+        target "4.5".."5.3"
+        scene {
+            passes = [normal]
+        }
+        rl = RenderLayers()
+        sep = SeparateXYZ()
+        rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))) -> sep
+        sep.Z -> FileOutput(path="//z/", format=png, depth=16)
+    '''), "NS301").message
+    assert "maps the normal's z from -1 to 1 to 0 to 1: 16-bit steps of 3.05e-05" in message

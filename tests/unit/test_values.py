@@ -102,3 +102,91 @@ def test_sampling_finds_saturation_and_steps():
     ((start, end),) = values.ranges(found, 8, 10, lambda y: y >= 1)
     assert start == pytest.approx(9, abs=1e-6) and end == 10
     assert math.isinf(values.sample(found, 0, 1).out_range[0]) is False
+
+
+# --- vectors and colours, one component at a time ---------------------------------------------
+
+def components(body: str, version: str = "4.5") -> list[values.Transfer]:
+    """The per-component chains into the only File Output slot."""
+    text = f'target "{version}"\nscene {{ passes = [depth, normal] }}\nrl = RenderLayers()\n' \
+        + textwrap.dedent(body).strip() + "\n"
+    graph = compile_source(text, "t.nodes").graph
+    flow = dataflow.analyse(graph, version)[0]
+    (slot,) = flow.slots
+    return flow.component_transfers(slot.link)
+
+
+def test_vector_math_remaps_each_normal_component():
+    found = components('rl.Normal -> VectorMath(operation=multiply_add, inputs=(_, (0.5, 0.5, '
+                       '0.5), (0.5, 0.5, 0.5))) -> FileOutput(path="//n/")')
+    assert [t.component for t in found] == [0, 1, 2]
+    assert all(t.source == "Normal" and t(-1) == 0 and t(1) == 1 for t in found)
+
+
+def test_vector_math_uses_each_components_constant():
+    x, y, z = components('rl.Normal -> VectorMath(operation=add, inputs=(_, (1, 2, 3))) -> '
+                         'VectorMath(operation=scale, Scale=2) -> FileOutput(path="//n/")')
+    assert (x(0), y(0), z(0)) == (2, 4, 6)
+    per = components('rl.Normal -> VectorMath(operation=maximum, inputs=(_, (0, 0.5, 0))) -> '
+                     'FileOutput(path="//n/")')
+    assert per[1](0.2) == 0.5 and per[0](0.2) == 0.2
+
+
+@pytest.mark.parametrize("operation", ["dot_product", "cross_product", "normalize", "length"])
+def test_vector_math_that_mixes_components_ends_the_chain(operation):
+    assert components(f'rl.Normal -> VectorMath(operation={operation}) -> '
+                      'FileOutput(path="//n/")') == []
+
+
+def test_separate_math_combine_follows_each_axis():
+    x, y, z = components('''
+        sep = SeparateXYZ()
+        cx = CombineXYZ()
+        rl.Normal -> sep
+        sep.X -> Math(operation=multiply_add, inputs=(_, 0.5, 0.5)) -> cx.X
+        sep.Z -> cx.Y
+        sep.Y -> Math(operation=multiply, inputs=(_, -1)) -> cx.Z
+        cx -> FileOutput(path="//n/")
+    ''')
+    assert (x.component, y.component, z.component) == (0, 2, 1)
+    assert (x(-1), y(0.3), z(0.25)) == (0, 0.3, -0.25)
+
+
+def test_depth_through_combine_xyz_keeps_its_range_in_its_component():
+    (found,) = components('''
+        cx = CombineXYZ()
+        rl.Depth -> cx.Y
+        cx -> VectorMath(operation=scale, Scale=0.05) -> FileOutput(path="//d/")
+    ''')
+    assert found.source == "Depth" and found.component is None and found(10) == 0.5
+    sep = chain('''
+        cx = CombineXYZ()
+        sp = SeparateXYZ()
+        rl.Depth -> cx.X
+        cx -> VectorMath(operation=multiply, inputs=(_, (0.1, 1, 1))) -> sp
+        sp.X -> FileOutput(path="//d/")
+    ''')
+    assert sep.source == "Depth" and sep(10) == pytest.approx(1.0)
+    assert chain('''
+        cx = CombineXYZ()
+        sp = SeparateXYZ()
+        rl.Depth -> cx.X
+        cx -> sp
+        sp.Y -> FileOutput(path="//d/")
+    ''') is None                          # Y is a constant, not the depth
+
+
+def test_separate_and_combine_color_in_rgb_mode_only():
+    found = chain('''
+        cc = CombineColor()
+        sc = SeparateColor()
+        rl.Depth -> cc.Green
+        cc -> sc
+        sc.Green -> Math(operation=divide, inputs=(_, 10)) -> FileOutput(path="//d/")
+    ''')
+    assert found(5) == 0.5
+    assert components('''
+        cc = CombineColor(mode=hsv)
+        rl.Depth -> cc.Red
+        cc -> FileOutput(path="//d/")
+    ''') == []

@@ -16,7 +16,7 @@ def writing_groups(ctx: LintContext) -> set[str]:
     found: set[str] = set()
     while True:
         more = {name for name, group in ctx.graph.groups.items() if name not in found and any(
-            n.kind in SINK_KINDS or n.group in found for n in group.body.nodes.values())}
+            n.semantics in SINK_KINDS or n.group in found for n in group.body.nodes.values())}
         if not more:
             return found
         found |= more
@@ -47,7 +47,7 @@ def unused_node(ctx: LintContext):
     for graph in ctx.graphs():
         used = {link.from_node for link in graph.links}
         for node in graph.nodes.values():
-            if (node.kind in OUTPUT_KINDS or node.name in used or node.kind == "Reroute"
+            if (node.semantics in OUTPUT_KINDS or node.name in used or node.semantics == "Reroute"
                     or node.group in writing):
                 continue
             yield Finding(f"{node.kind} `{node.name}` is not linked to anything downstream", node.span)
@@ -75,7 +75,7 @@ def unlinked_output(ctx: LintContext):
     for graph in ctx.graphs():
         linked = {link.to_node for link in graph.links}
         for node in graph.nodes.values():
-            if node.kind in SINK_KINDS and node.name not in linked:
+            if node.semantics in SINK_KINDS and node.name not in linked:
                 yield Finding(f"{node.kind} `{node.name}` has nothing linked into it", node.span)
 
 
@@ -100,7 +100,7 @@ def no_output(ctx: LintContext):
     ```
     """
     graph, writing = ctx.graph, writing_groups(ctx)
-    if graph.nodes and not any(n.kind in SINK_KINDS or n.group in writing
+    if graph.nodes and not any(n.semantics in SINK_KINDS or n.group in writing
                                for n in graph.nodes.values()):
         first = next(iter(graph.nodes.values()))
         yield Finding("the graph has no output node: nothing it computes is written", first.span)
@@ -168,7 +168,7 @@ def constant_file_input(ctx: LintContext):
     graph = ctx.graph                   # group bodies: what reaches their inputs is unknown
     for link in graph.links:
         node = graph.nodes.get(link.to_node)
-        if node is None or node.kind != "FileOutput" or link.muted:
+        if node is None or node.semantics != "FileOutput" or link.muted:
             continue
         source = _constant_source(graph, link.from_node)
         if source is not None:
@@ -186,9 +186,9 @@ def _constant_source(graph, start: str):
             continue
         seen.add(name)
         node = graph.nodes.get(name)
-        if node is None or node.kind not in CONSTANT_KINDS | PER_PIXEL_KINDS:
+        if node is None or node.semantics not in CONSTANT_KINDS | PER_PIXEL_KINDS:
             return None
-        if node.kind in CONSTANT_KINDS:
+        if node.semantics in CONSTANT_KINDS:
             found = found or node
         pending += [link.from_node for link in graph.links_into(name) if not link.muted]
     return found

@@ -22,7 +22,7 @@ def check_background(a: Analysis):
         if not depth or not is_half(slot):
             continue
         path = [flow.graph.nodes[n] for n in flow.upstream(slot.link)]
-        if any(n.kind == "Normalize" or clamp_of(flow, n) for n in path):
+        if any(n.semantics == "Normalize" or clamp_of(flow, n) for n in path):
             continue                       # the background is flattened on the way anyway
         linear = flow.linear(slot.link)
         if linear is not None and abs(linear[1] * BACKGROUND_DEPTH + linear[2]) <= HALF_MAX:

@@ -95,8 +95,8 @@ def clamped_data(ctx: LintContext):
     Maximum/Minimum with a constant (5.0's emulation of Map Value's min/max), Mix clamp, Clamp
     nodes and Map Range with its clamp on. Map Range clamps **by default in Blender 4.5 and
     5.0** (the shader node their Add menus build) unless `clamp=false` is written; 4.2's Map
-    Range, and 4.5's legacy CompositorNodeMapRange kept in old files, have `use_clamp` off by
-    default. When the scene declares `depth_range` (or the camera clip range) the values are
+    Range, and 4.5's legacy CompositorNodeMapRange kept in old files
+    (`Node("CompositorNodeMapRange")`), have `use_clamp` off by default. When the scene declares `depth_range` (or the camera clip range) the values are
     followed from the pass through the graph: a clamp that keeps the whole range is not
     reported, one that cuts it says which part of the range passes unchanged.
 

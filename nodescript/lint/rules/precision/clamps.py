@@ -18,7 +18,7 @@ def clamp_of(flow: df.Flow, node: ir.Node):
     def constant(identifier):
         return flow.constant(node, identifier)
 
-    if node.kind == "MapRange":
+    if node.semantics == "MapRange":
         on = values.map_range_clamps(binding)
         declared = "clamp" in props or "use_clamp" in props
         if binding.idname == "ShaderNodeMapRange":
@@ -31,7 +31,7 @@ def clamp_of(flow: df.Flow, node: ir.Node):
         lo, hi = constant("From Min"), constant("From Max")
         interval = (min(lo, hi), max(lo, hi)) if None not in (lo, hi) else None
         return interval, f"clamps to its From range{why}", help_
-    if node.kind == "MapValue":
+    if node.semantics == "MapValue":
         use_min, use_max = props.get("use_min", False), props.get("use_max", False)
         if not (use_min or use_max):
             return None
@@ -43,7 +43,7 @@ def clamp_of(flow: df.Flow, node: ir.Node):
             ends = sorted((lo / size - offset, hi / size - offset))
             interval = (ends[0], ends[1])
         return interval, "clamps its result (use_min/use_max)", "turn off use_min and use_max"
-    if node.kind == "Math":
+    if node.semantics == "Math":
         bound = _math_bound(flow, node, props.get("operation", "ADD"))
         if bound is not None and not props.get("use_clamp", False):
             return bound
@@ -59,11 +59,11 @@ def clamp_of(flow: df.Flow, node: ir.Node):
                             "MULTIPLY": tuple(sorted((0, 1 / c))) if c else None,
                             "DIVIDE": tuple(sorted((0, c))) if c else None}.get(op)
         return interval, "clamps its result to [0, 1] (use_clamp)", "write use_clamp=false"
-    if node.kind == "Mix":
+    if node.semantics == "Mix":
         if not (props.get("use_clamp", False) or props.get("clamp_result", False)):
             return None
         return None, "clamps its result to [0, 1]", "turn off the clamp"
-    if node.kind == "Clamp":
+    if node.semantics == "Clamp":
         lo, hi = constant("Min"), constant("Max")
         interval = (min(lo, hi), max(lo, hi)) if None not in (lo, hi) else None
         return interval, "clamps", "remove the Clamp node"

@@ -186,7 +186,7 @@ class Analysis:
         for version, flows in self.flows.items():
             for flow in flows:
                 for node in flow.graph.nodes.values():
-                    if (node.kind not in kinds or node.args.get("mute")   # muted: passes through
+                    if (node.semantics not in kinds or node.args.get("mute")  # muted: passes through
                             or (where is not None and not where(flow, node))):
                         continue
                     passes = flow.data_in(node.name)
@@ -250,7 +250,7 @@ def render_layer_links(a: Analysis):
         top = flows[0]
         for link in top.graph.links:
             node = top.graph.nodes.get(link.from_node)
-            if node is None or node.kind != "RenderLayers" or link.muted:
+            if node is None or node.semantics != "RenderLayers" or link.muted:
                 continue
             out = link.bindings[version][0]
             sinks = top.reach.get((node.name, out.identifier), frozenset())

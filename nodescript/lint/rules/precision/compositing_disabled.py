@@ -15,7 +15,7 @@ def check_compositing(a: Analysis):
     if setting is None or setting.value is not False:
         return
     outputs = [n for g in [a.graph] + [gr.body for gr in a.graph.groups.values()]
-               for n in g.nodes.values() if n.kind == "FileOutput"]
+               for n in g.nodes.values() if n.semantics == "FileOutput"]
     if not outputs:
         return
     severity = Severity.ERROR if any(not n.is_preview for n in outputs) else lower(Severity.ERROR)

@@ -59,7 +59,10 @@ def data_in_integer_format(ctx: LintContext):
     clip range, else, for `lint SCENE.blend`, the range measured from the scene's objects, else
     at 10 m as an example), through the graph's own mapping: Map Range, Map Value, Math, Clamp
     and groups are followed, so the step is the real one and the part of the range the file's
-    [0, 1] clamp flattens is named. Object indices through a mapping are checked one by one
+    [0, 1] clamp flattens is named. Vector and colour values are followed one component at a
+    time through Vector Math, Separate and Combine XYZ / Color: a normal remapped
+    `n * 0.5 + 0.5` is "0.00784 per component" in 8 bits, and a depth put into one component
+    of a vector keeps its range. Object indices through a mapping are checked one by one
     (divided by 256 into 8 bits: 0-128 stay distinct, 128 and 129 share a code).
 
     ## Why is this bad?
@@ -84,8 +87,10 @@ def data_in_integer_format(ctx: LintContext):
 
     ## Fix safety
     `--fix` rewrites the File Output to `format=exr, depth=32, codec=zip` and drops settings that
-    do not apply to EXR (`quality`, `compression`, an unsupported `color_mode`). The files get a
-    new extension and format, which downstream tools must expect. Only File Outputs whose every
+    do not apply to EXR (`quality`, `compression`, an unsupported `color_mode`, the
+    `color_space` of a colour-management override, which would convert EXR colour inputs).
+    The files get a new extension and format, which downstream tools must expect. Only File
+    Outputs whose every
     input is data are changed (and inputs with their own format, `out.depth(format=png)`, whose
     own settings are rewritten), never ones marked `preview=true`.
     """

@@ -82,6 +82,31 @@ def metric_loss(a: Analysis, transfer: values.Transfer, bits: int) -> str:
     return text
 
 
+def component_loss(transfers: list[values.Transfer], bits: int) -> str:
+    """NS301's loss for a normal through a mapped chain, each component over -1 to 1."""
+    levels = 2 ** bits - 1
+    sampled = [values.sample(t, -1.0, 1.0) for t in transfers]
+    names = list(dict.fromkeys(n for t in transfers for n in t.nodes))
+    nodes = ", ".join(f"`{n}`" for n in names)
+    lo = min(s.out_range[0] for s in sampled)
+    hi = max(s.out_range[1] for s in sampled)
+    at = transfers[0].component
+    what = f"the normal's {'xyz'[at]}" if len(transfers) == 1 and at is not None \
+        else "each component"
+    text = f"the graph ({nodes}) maps {what} from -1 to 1 to {num(round(lo, 4))} to " \
+        f"{num(round(hi, 4))}"
+    steps = [found for found in (s.steps(levels) for s in sampled) if found]
+    if not steps:
+        return f"{text}, and the file clamps to [0, 1]: no component survives"
+    small, large = min(s[0] for s in steps), max(s[1] for s in steps)
+    step = f"{small:.3g}" if large <= small * NEAR_EQUAL else f"{small:.3g} to {large:.3g}"
+    text += f": {bits}-bit steps of {step} per component"
+    survives = min(s.survives() for s in sampled)
+    if survives < 0.999:
+        text += f", and only {survives:.0%} of -1 to 1 survives the file's [0, 1] clamp"
+    return text
+
+
 def index_loss(transfer: values.Transfer, bits: int) -> str:
     """NS301's loss for object or material indices through a mapped chain."""
     levels = 2 ** bits - 1

@@ -51,11 +51,17 @@ def reaches(slot: df.SlotFlow) -> str:
     return f"{passes} {verb} FileOutput `{slot.node.name}` slot `{slot.slot}`"
 
 
-def linear_mapping(flow: df.Flow, slot: df.SlotFlow, p: str) -> tuple[float, float, list[str]] | None:
+def linear_mapping(flow: df.Flow, slot: df.SlotFlow, p: str,
+                   transfer=None) -> tuple[float, float, list[str]] | None:
+    """(scale, offset, nodes) when the slot's value is `p * scale + offset`: from the graph's
+    linear nodes, else from a chain (`transfer`, per component) whose steps are all affine."""
     found = flow.linear(slot.link)
-    if found is None or found[0] != p:
+    if found is not None and found[0] == p:
+        return found[1], found[2], found[3]
+    affine = [getattr(fn, "affine", None) for fn in (transfer.compiled if transfer else ())]
+    if len(affine) != 1 or affine[0] is None:
         return None
-    return found[1], found[2], found[3]
+    return affine[0][0], affine[0][1], transfer.nodes
 
 
 def lossy_format(fmt: dict) -> bool:
@@ -69,9 +75,8 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
     p = primary_pass(slot.passes)
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
-    transfer = flow.transfer(slot.link)
-    if transfer is not None and transfer.source != p:
-        transfer = None
+    transfers = slot_transfers(flow, slot, p)
+    transfer = transfers[0] if transfers else None
     identity = transfer is not None and transfer.identity
     if p in df.METRIC_PASSES:
         spread = length(a.range.span / levels)
@@ -80,7 +85,7 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
                     f"even remapped to {a.range.over()}, {bits}-bit steps would be {spread}")
         if transfer is not None and a.range.declared:
             return mapped.metric_loss(a, transfer, bits)
-        mapping = linear_mapping(flow, slot, p)
+        mapping = linear_mapping(flow, slot, p, transfer)
         if mapping is not None and mapping[0] != 0:
             scale, offset, _ = mapping
             lo, hi = sorted(((0 - offset) / scale, (1 - offset) / scale))
@@ -89,6 +94,8 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
         if transfer is not None:
             return mapped.metric_loss(a, transfer, bits)
         return f"{bits}-bit steps are {spread} over {a.range.over()}"
+    if p in ("Normal", "Denoising Normal") and transfer is not None and not identity:
+        return mapped.component_loss(transfers, bits)
     if p in ("Normal", "Denoising Normal", "Vector") and (identity or transfer is None):
         what = "negative components clamp to 0" if p != "Vector" else "motion clamps to [0, 1] px"
         return f"{what} and the rest is quantized to 1/{levels}"
@@ -99,14 +106,26 @@ def integer_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow, bits: int) -> st
     return f"values clamp to [0, 1] and are quantized to steps of 1/{levels}"
 
 
+def slot_transfers(flow: df.Flow, slot: df.SlotFlow, p: str) -> list:
+    """The chains from pass `p` to the slot: per component for a vector or colour slot (the
+    components that carry `p`), else the one value's."""
+    if slot.socket_type in ("VECTOR", "RGBA"):
+        found = [t for t in flow.component_transfers(slot.link) if t.source == p]
+        if found:
+            return found
+    transfer = flow.transfer(slot.link)
+    return [transfer] if transfer is not None and transfer.source == p else []
+
+
 def half_loss(a: Analysis, flow: df.Flow, slot: df.SlotFlow) -> str:
     p = primary_pass(slot.passes)
     if p == "Cryptomatte":
         return "the float ID hashes are destroyed"
     if p in df.METRIC_PASSES:
-        transfer = flow.transfer(slot.link)
+        transfers = slot_transfers(flow, slot, p)
+        transfer = transfers[0] if transfers else None
         far = a.range.far
-        if transfer is None or transfer.source != p:
+        if transfer is None:
             written, slope = far, 1.0
         else:                              # the chain's value and slope at the far end
             h = max(far * 1e-6, 1e-9)
@@ -155,6 +174,8 @@ def fix_edits(flow: df.Flow, slot: df.SlotFlow, code: str) -> dict[str, str | No
             return None
         edits = {"format": "exr", "depth": "32", "codec": "zip", "quality": None,
                  "compression": None}
+        if "color_management" in fmt:      # an integer file's colour space would convert EXR
+            edits["color_space"] = None    # colour inputs: EXR's own default is linear
         mode = fmt.get("color_mode")
         for version in slot.graph.targets:
             modes = catalog.load(version).image_format.get("per_format", {}) \
@@ -176,6 +197,21 @@ def exr_channels(slot: df.SlotFlow) -> list[str]:
     if slot.raw == {"Cryptomatte"}:
         return ["r", "g", "b", "a"]       # lower case on purpose: EXR codecs leave them alone
     return ["R", "G", "B", "A"]
+
+
+def colour(slot: df.SlotFlow, graph: ir.Graph) -> "encoding.Colour":
+    """The colour management the slot's format saves with: its own override, else the
+    settings the scene's `graph` declares."""
+    from nodescript.lint.rules.precision import encoding
+
+    own = slot_format(slot).get("color_management")
+    if own is not None:
+        return encoding.Colour(own["view_transform"], own["look"], float(own["exposure"]),
+                               float(own["gamma"]), own["display_device"], own["color_space"],
+                               own=True)
+    return encoding.Colour(view_transform(graph), str(graph.setting("look", "None")),
+                           float(graph.setting("exposure", 0.0)),
+                           float(graph.setting("gamma", 1.0)))
 
 
 def view_transform(graph: ir.Graph) -> str | None:
