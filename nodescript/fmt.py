@@ -119,7 +119,7 @@ class _Formatter:
         return out
 
     def _group(self, group: ast.GroupDef, indent: str) -> list[str]:
-        params = lambda ps: ", ".join(p.name + (f": {p.type}" if p.type else "") for p in ps)
+        params = lambda ps: ", ".join(_param(p) for p in ps)
         head = f"{indent}group {name_text(group.name)}({params(group.inputs)})"
         out = [f"{head} -> ({params(group.outputs)}) {{"]
         self._items(group.body, indent + INDENT, out, group.span.end_line)
@@ -185,6 +185,12 @@ def socket(ref: ast.SocketRef) -> str:
     if isinstance(ref.key, int):
         return f"[{ref.key}]"
     return f".{ref.key}" if _BARE_NAME.match(ref.key) else f".{_string(ref.key)}"
+
+
+def _param(p: ast.Param) -> str:
+    if not p.type:
+        return p.name
+    return f"{p.name}: {p.type}" + (f"({_args(p.args)})" if p.args else "")
 
 
 def call(c: ast.NodeCall) -> str:

@@ -80,6 +80,7 @@ class SceneSetting:
 class GroupSocket:
     name: str
     type: str                        # VALUE, RGBA, VECTOR
+    settings: dict = field(default_factory=dict)   # declared: default, min, max, subtype
 
 
 @dataclass

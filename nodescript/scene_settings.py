@@ -44,7 +44,9 @@ def file_colour_space(file_format: str) -> str:
 
 SCENE_KEYS = [
     SceneKey("engine", "enum", "render.engine", "Render engine: cycles, eevee or workbench.", ENGINES),
-    SceneKey("passes", "passes", "", "Render passes to enable on the view layer, e.g. [depth, normal]."),
+    SceneKey("passes", "passes", "",
+             "Render passes to enable on the first view layer (or view_layer's), e.g. [depth, "
+             "normal]; a Render Layers node on another layer takes its own passes=[...]."),
     SceneKey("aovs", "aovs", "",
              "Shader AOVs of the view layer, each a Render Layers output: [name, ...] (colour) or "
              "(name, value); data for lint. apply does not create them: the .blend's view layer "

@@ -212,6 +212,7 @@ def _sharing_notes(executor, scene, p, lowering, changes, copying: bool) -> list
     scene first; with `copying`, say so), node groups other scenes' compositors use (one
     datablock for all: they change too)."""
     notes = executor.other_effects_notes(scene, p, lowering)
+    notes += executor.animation_notes(scene, p, lowering, changes)
     tree_changes = dict(zip((t.name for t in p.trees()), changes.trees))
     if copying and tree_changes[p.tree.name] and not tree_changes[p.tree.name].create:
         sharers = executor.scene_tree_sharers(scene, lowering)

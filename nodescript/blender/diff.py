@@ -36,6 +36,7 @@ class NodeState:
     slots: tuple[plan.FileSlot, ...] | None = None
     own: bool = False                 # built by apply (plan.BUILT) or an emulation's node
     color: tuple[float, float, float] | None = None     # None: use_custom_color off
+    keys: dict[tuple[str, int], tuple] = field(default_factory=dict)   # the plan's curves' keys
 
 
 def is_emulation_tag(text: str | None) -> bool:
@@ -118,12 +119,17 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
     lines = [f"tree {tree.name!r}" + (" (new)" if tree.create else "")]
     if tree.interface is not None:
         lines.append("  ~ interface: " + ", ".join(
-            f"{s.in_out.lower()} {s.name!r} {s.socket_type}" for s in tree.interface))
+            plan.describe_interface_socket(s) for s in tree.interface))
     lines += [f"  - node {name}" for name in tree.removed]
     lines += [f"  + node {plan.describe_node(node)}" for node in tree.added]
     for change in tree.changed:
         for what, (old, new) in change.values.items():
             shown = _tag_changes(old, new) if what == "tag" else [(what, old, new)]
+            if what == "keys":
+                shown = [(f"keys {plan.describe_curve(a).split(' ')[0]}",
+                          plan.describe_curve(a).partition(" ")[2] or "none",
+                          plan.describe_curve(b).partition(" ")[2])
+                         for a, b in zip(old, new) if a != b]
             lines += [f"  ~ node {change.name} {w}: {_show(a)} -> {_show(b)}" for w, a, b in shown]
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
@@ -210,7 +216,7 @@ def expected(node: plan.Node, defaults: tuple[dict, dict], linked_inputs: set[st
 def diff_tree(tree: plan.Tree, state: TreeState, wanted: dict[str, Expected]) -> TreeChanges:
     """`wanted`: Expected per plan node name (see `expected`)."""
     changes = TreeChanges(tree.name, create=not state.exists)
-    if tuple(state.interface) != tuple(tree.interface):
+    if not same_interface(state.interface, tree.interface):
         changes.interface = tuple(tree.interface)
     planned = {node.name for node in tree.nodes}
     changes.removed = [name for name in state.nodes if name not in planned]
@@ -260,6 +266,15 @@ def losses(tree: plan.Tree, state: TreeState, changes: TreeChanges) -> list[str]
     return out
 
 
+def same_interface(have, want) -> bool:
+    """Socket by socket: names, sides and types equal, and the settings the plan gives (None:
+    not the plan's business) as Blender stores them."""
+    return len(have) == len(want) and all(
+        (x.name, x.in_out, x.socket_type) == (y.name, y.in_out, y.socket_type)
+        and all(v is None or same(x.settings()[k], v) for k, v in y.settings().items())
+        for x, y in zip(have, want))
+
+
 def plan_group_io(tree: plan.Tree) -> list[str]:
     """Group Input/Output nodes: their sockets follow the interface, rebuilt with it."""
     return [n.name for n in tree.nodes if n.idname in ("NodeGroupInput", "NodeGroupOutput")]
@@ -286,6 +301,11 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
     for key, value in want.inputs.items():
         if not same(current.inputs.get(key), value):
             values[f"inputs[{key!r}]"] = (current.inputs.get(key), value)
+    # Only the curves the plan names: F-curves (and drivers) it is silent on are left alone.
+    if any(not same(current.keys.get((c.path, c.index)), c.keys) for c in node.keys):
+        values["keys"] = (tuple(plan.Curve(c.path, c.index, current.keys.get((c.path, c.index),
+                                                                              ()))
+                                for c in node.keys), node.keys)
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
         change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change

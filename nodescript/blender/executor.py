@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import bpy
 
-from nodescript.blender import chunked, compositor, diff, node_values, plan
+from nodescript.blender import animation, chunked, compositor, diff, node_values, plan
 from nodescript.blender.lowering import Lowering
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
@@ -110,6 +110,8 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
         same_type = pnode is not None and pnode.idname == node.bl_idname
         nodes[node.name] = _read_node(node, want[node.name] if same_type else None,
                                       pnode.slots if same_type else None)
+        if same_type and pnode.keys:
+            nodes[node.name].keys = animation.read(node, [(c.path, c.index) for c in pnode.keys])
     keys = {l: (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
             for l in tree.links}
     return diff.TreeState(exists, nodes, set(keys.values()),
@@ -150,7 +152,30 @@ def _read_interface(tree) -> tuple[plan.InterfaceSocket, ...]:
     items = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
     # Blender lists outputs first; plans list inputs first. Order within each side matters.
     ordered = [i for i in items if i.in_out == "INPUT"] + [i for i in items if i.in_out == "OUTPUT"]
-    return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type) for i in ordered)
+    return tuple(plan.InterfaceSocket(i.name, i.in_out, i.socket_type, **_socket_settings(i))
+                 for i in ordered)
+
+
+# Interface socket settings (plan.InterfaceSocket's) -> their RNA names.
+SOCKET_SETTINGS = {"default": "default_value", "min": "min_value", "max": "max_value",
+                   "subtype": "subtype"}
+
+
+def _socket_settings(item) -> dict[str, object]:
+    return {key: node_values.plain(getattr(item, attr)) if hasattr(item, attr) else None
+            for key, attr in SOCKET_SETTINGS.items()}
+
+
+def _write_socket_settings(item, sock: plan.InterfaceSocket) -> None:
+    """min and max before the default (which they may clamp); the plan's None: left alone."""
+    for key in ("subtype", "min", "max", "default"):
+        value = sock.settings()[key]
+        if value is not None and not diff.same(_socket_settings(item)[key], value):
+            try:
+                setattr(item, SOCKET_SETTINGS[key], value)
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ExecutionError(f"group {item.id_data.name!r}: socket {sock.name!r}: cannot "
+                                     f"set {key} = {value!r}: {exc}") from None
 
 
 def _read_pass(scene, pv: plan.PassValue):
@@ -335,6 +360,31 @@ def _names(ids) -> list[str]:
     return sorted(f"{kinds.get(type(i).__name__, type(i).__name__)} {i.name!r}" for i in ids)
 
 
+def animation_notes(scene, p: plan.Plan, lowering: Lowering, changes: diff.Changes) -> list[str]:
+    """What goes with the nodes apply removes (or recreates as another type): their drivers and
+    the F-curves the graph does not make again. Blender drops a node's animation with it."""
+    notes = []
+    for ptree, tchanges in zip(p.trees(), changes.trees):
+        tree, exists = _existing_tree(scene, ptree, p, lowering)
+        if not exists or not tchanges.removed:
+            continue
+        remade = {(pn.name, c.path, c.index) for pn in tchanges.added for c in pn.keys}
+        by_name = {node.name: node for node in tree.nodes}
+        for name in dict.fromkeys(tchanges.removed):
+            node = by_name.get(name)
+            if node is None:
+                continue
+            lost = [f"{c.path}" + (f"[{c.index}]" if c.index else "") for c in
+                    (animation.curve_of(node, fc) for fc in animation.node_fcurves(node))
+                    if (name, c.path, c.index) not in remade]
+            lost += [f"the driver on {d.data_path[len(node.path_from_id()) + 1:]}"
+                     for d in animation.node_drivers(node)]
+            if lost:
+                notes.append(f"node {name!r} in {tree.name!r} goes, and its animation with it: "
+                             + ", ".join(lost))
+    return notes
+
+
 def other_effects_notes(scene, p: plan.Plan, lowering: Lowering) -> list[str]:
     """5.3: the compositor effects apply leaves alone (it changes only the graph's effect)."""
     try:
@@ -362,9 +412,25 @@ def _own_tree(scene, tree, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, n
 
 
 def _write_interface(tree, sockets: tuple[plan.InterfaceSocket, ...]) -> None:
-    tree.interface.clear()
-    for sock in sockets:
-        tree.interface.new_socket(sock.name, in_out=sock.in_out, socket_type=sock.socket_type)
+    """Change the interface item by item, side by side: an item kept keeps its identifier, which
+    links to the group's users and other tools use (a rebuilt one would get a new one)."""
+    interface = tree.interface
+    for side in ("INPUT", "OUTPUT"):
+        have = [i for i in interface.items_tree if i.item_type == "SOCKET" and i.in_out == side]
+        want = [s for s in sockets if s.in_out == side]
+        for item, sock in zip(have, want):
+            if item.socket_type != sock.socket_type:
+                item.socket_type = sock.socket_type
+            if item.name != sock.name:
+                item.name = sock.name
+        for item in have[len(want):]:
+            interface.remove(item)
+        for sock in want[len(have):]:
+            interface.new_socket(sock.name, in_out=side, socket_type=sock.socket_type)
+    for side in ("INPUT", "OUTPUT"):          # items_tree again: the new ones are in it now
+        have = [i for i in interface.items_tree if i.item_type == "SOCKET" and i.in_out == side]
+        for item, sock in zip(have, [s for s in sockets if s.in_out == side]):
+            _write_socket_settings(item, sock)
 
 
 def _remove_links(tree, keys: set[diff.LinkKey]) -> None:
@@ -389,6 +455,11 @@ def _build(tree, pnodes: list[plan.Node], links: list[plan.Link]) -> None:
             _create_node(tree.nodes, pn)
     _link(tree, links)
     _mute_links(tree, muted)
+    keyed = [pn for pn in pnodes if pn.keys]     # once in the tree (chunks build elsewhere)
+    if keyed:
+        nodes = {node.name: node for node in tree.nodes}
+        for pn in keyed:
+            _write_keys(nodes[pn.name], pn.keys)
 
 
 def _mute_links(tree, links: list[plan.Link]) -> None:
@@ -461,6 +532,8 @@ def _update_node(node, change: diff.NodeChange) -> None:
                 del node[plan.TAG]
             else:
                 node[plan.TAG] = value
+        elif what == "keys":
+            _write_keys(node, value)
         elif what.startswith("inputs["):
             key = what[len("inputs["):-1].strip("'\"")
             _write_inputs(node, {key: value})
@@ -474,6 +547,16 @@ def _set_color(node, color) -> None:
     node.use_custom_color = color is not None
     if color is not None:
         node.color = color
+
+
+def _write_keys(node, curves: tuple[plan.Curve, ...]) -> None:
+    if not curves:
+        return
+    try:
+        animation.write(node, curves)
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
+        raise ExecutionError(f"node {node.name!r}: cannot keyframe "
+                             f"{', '.join(c.path for c in curves)}: {exc}") from None
 
 
 def _write_node_property(node, path: str, value) -> None:

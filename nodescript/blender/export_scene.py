@@ -143,25 +143,39 @@ class SceneExporter:
 
     def pass_settings(self, tree) -> list[tuple[str, str]]:
         """The passes the graph reads that the view layer has on. A linked pass that is off is
-        left out (its socket carries nothing), so lint reports it (NS309)."""
-        words, layers, reads_passes = [], set(), False
+        left out (its socket carries nothing), so lint reports it (NS309). `passes` is for one
+        view layer (the first, or `view_layer` when every node reads one other layer): passes
+        read through a Render Layers node on another layer are left to its links, which apply
+        enables on that node's layer."""
+        declared = self.declared_layer(tree)
+        first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
+        words = self.pass_words(tree, lambda node: node.layer == declared)
+        out = [("passes", "[" + ", ".join(words) + "]")] if words is not None else []
+        aovs = self.aov_words(tree)
+        out += [("aovs", "[" + ", ".join(aovs) + "]")] if aovs else []
+        if declared != first_layer:
+            out.append(("view_layer", string_text(declared)))
+        return out
+
+    def declared_layer(self, tree) -> str | None:
+        """The view layer the scene block's `passes` are for: the one every Render Layers node
+        reads, else the first."""
+        layers = {node.layer for node, _ in render_layers_outputs(tree, self.scene)}
+        first = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
+        return next(iter(layers)) if len(layers) == 1 else first
+
+    def pass_words(self, tree, reads) -> list[str] | None:
+        """The words of the passes that the Render Layers nodes `reads(node)` picks read and
+        their layer has on; None when they read no pass at all (Image only)."""
+        words, reads_passes = [], False
         for node, socket in render_layers_outputs(tree, self.scene):
             word = self.pass_word(socket.name)
+            if not reads(node):
+                continue
             reads_passes |= word is not None
             if word is not None and word not in words and self.pass_on(node, socket.name):
                 words.append(word)
-            layers.add(node.layer)
-        out = [("passes", "[" + ", ".join(words) + "]")] if reads_passes else []
-        aovs = self.aov_words(tree)
-        out += [("aovs", "[" + ", ".join(aovs) + "]")] if aovs else []
-        first_layer = self.scene.view_layers[0].name if len(self.scene.view_layers) else None
-        other = sorted(layers - {first_layer})
-        if len(other) == 1 and len(layers) == 1:
-            out.append(("view_layer", string_text(other[0])))
-        elif other:
-            self.note(f"Render Layers read several view layers ({', '.join(sorted(layers))}); "
-                      "the scene block declares passes for the first one only")
-        return out
+        return words if reads_passes else None
 
     def aov_words(self, tree) -> list[str]:
         """The shader AOVs whose Render Layers outputs the graph reads: `name` (colour) or

@@ -8,7 +8,8 @@ import heapq
 import re
 from typing import TYPE_CHECKING
 
-from nodescript import catalog, curve_settings, vocabulary
+from nodescript import catalog, curve_settings, group_sockets, vocabulary
+from nodescript.blender.export_animation import keys_args
 from nodescript.blender.export_file_output import FileOutputReader
 from nodescript.blender.export_text import (
     GROUP_SOCKET_DEFAULTS,
@@ -53,6 +54,30 @@ class Param:
     name: str
     type: str                 # VALUE, RGBA, ...
     identifier: str
+    settings: dict = field(default_factory=dict)   # group_sockets.SETTINGS -> Blender's value
+
+    def word(self) -> str:
+        """`float`, or `float(default=0.5, max=1, subtype=factor)` for the settings a new
+        socket of the type would not have."""
+        fresh = group_sockets.new_socket(self.type)
+        args = [f"{key}={setting_text(key, value, self.type)}"
+                for key, value in self.settings.items()
+                if value is not None and fresh[key] is not None
+                and not same_value(value, fresh[key])]
+        return GROUP_WORDS[self.type] + (f"({', '.join(args)})" if args else "")
+
+    @property
+    def default(self):
+        found = self.settings.get("default")
+        return GROUP_SOCKET_DEFAULTS[self.type] if found is None else found
+
+
+def setting_text(key: str, value, type_: str) -> str:
+    if key == "subtype":
+        return str(value).lower()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return numbers_text(value, type_ == "INT")
 
 
 @dataclass
@@ -63,10 +88,11 @@ class Interface:
 
     @classmethod
     def of(cls, tree, exporter: SceneExporter) -> Interface:
-        names = Names(reserved=set())
+        # Each side its own names: an output may share an input's name (a link reads from one
+        # and writes to the other).
+        names = {"INPUT": Names(reserved=set()), "OUTPUT": Names(reserved=set())}
         params: dict[str, list[Param]] = {"INPUT": [], "OUTPUT": []}
         sockets = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
-        # Blender lists outputs first; inputs keep their names when an output shares one.
         for item in sorted(sockets, key=lambda i: i.in_out != "INPUT"):
             type_ = interface_type(item.socket_type)
             if type_ is None:
@@ -74,17 +100,35 @@ class Interface:
                               f"{item.socket_type} cannot be written; it and its links are "
                               "left out")
                 continue
-            params[item.in_out].append(Param(names.take(item.name), type_, item.identifier))
+            settings = {key: plain_setting(getattr(item, attr, None))
+                        for key, attr in SOCKET_SETTINGS.items()}
+            for what in ("description", "hide_value", "hide_in_modifier", "force_non_field"):
+                if getattr(item, what, None):
+                    exporter.note(f'group "{tree.name}": socket "{item.name}" has {what} set, '
+                                  "which is not exported")
+            params[item.in_out].append(Param(names[item.in_out].take(item.name), type_,
+                                             item.identifier, settings))
         return cls(params)
 
     def words(self, side: str) -> list[tuple[str, str]]:
-        return [(p.name, GROUP_WORDS[p.type]) for p in self.params[side]]
+        return [(p.name, p.word()) for p in self.params[side]]
 
     def find(self, side: str, identifier: str) -> Param | None:
         return next((p for p in self.params[side] if p.identifier == identifier), None)
 
     def names(self) -> set[str]:
         return {p.name for ps in self.params.values() for p in ps}
+
+
+# Interface socket settings -> their RNA names (as the executor reads them).
+SOCKET_SETTINGS = {"default": "default_value", "min": "min_value", "max": "max_value",
+                   "subtype": "subtype"}
+
+
+def plain_setting(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return tuple(value)
 
 
 def interface_type(socket_type: str) -> str | None:
@@ -163,6 +207,7 @@ class TreeExporter:
                 unit.args.append("preview=true")
             if unit.nodes[0].use_custom_color:
                 unit.args.append(f"color={numbers_text(tuple(unit.nodes[0].color), False)}")
+            unit.args += keys_args(self.x, unit.kind, unit.nodes, unit.emulated)
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
@@ -205,7 +250,9 @@ class TreeExporter:
         interface = self.x.interface(node.node_tree)
         unit.group_params = interface.params["INPUT"]
         unit.group_outputs = interface.params["OUTPUT"]
-        sockets = tuple(SocketSpec(p.identifier, p.name, p.type, GROUP_SOCKET_DEFAULTS[p.type])
+        # an instance's value is written where it is not the interface's default (what a new
+        # group node takes)
+        sockets = tuple(SocketSpec(p.identifier, p.name, p.type, p.default)
                         for p in unit.group_params)
         unit.args = self.input_args(node, sockets, set()) + label_arg(node.label)
 
@@ -279,6 +326,10 @@ class TreeExporter:
         first = source.view_layers[0].name if len(source.view_layers) else None
         if args or node.layer != first:
             args.append(f"layer={string_text(node.layer)}")
+        if source == self.x.scene and node.layer != self.x.declared_layer(self.tree):
+            words = self.x.pass_words(self.tree, lambda other: other == node)
+            if words is not None:              # this layer's passes: not the scene block's
+                args.append(f"passes=[{', '.join(words)}]")
         return args
 
     def input_args(self, node, sockets: tuple[SocketSpec, ...], properties: set[str]) -> list[str]:

@@ -7,7 +7,7 @@ are built by lower_emulations. `lower(graph, version)` lowers for one version.
 
 from __future__ import annotations
 
-from nodescript import catalog, curve_settings, dialects, ir, vocabulary
+from nodescript import catalog, curve_settings, dialects, group_sockets, ir, keyframes, vocabulary
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
 from nodescript.blender.layout import COLUMN_WIDTH, layout
@@ -59,6 +59,8 @@ class Lowering:
                 pn.preview = bool(n.args.get("preview", False))
                 if "color" in n.args:
                     pn.color = tuple(float(c) for c in n.args["color"])
+            if "keys" in n.args:
+                self.lower_keys(n, expansions[n.name])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -95,6 +97,16 @@ class Lowering:
         if node.kind == "RenderLayers":
             pnode.properties.setdefault("layer", graph.setting("view_layer"))
         return Expansion([pnode], by_index=node.group is not None)
+
+    @staticmethod
+    def lower_keys(node: ir.Node, expansion: Expansion) -> None:
+        """`keys=`: on the one Blender node the node is (an emulation's values are spread over
+        several nodes with other paths)."""
+        if len(expansion.nodes) != 1 or expansion.nodes[0].tag:
+            raise LoweringError(f"{node.kind} `{node.name}` is built from several nodes here; "
+                                "its keys=[...] cannot be placed on them")
+        expansion.nodes[0].keys = tuple(plan.Curve(path, index, keys) for path, index, keys
+                                        in keyframes.parse(node.args["keys"]))
 
     # --- File Output: the version-neutral settings onto this version's API ----------------------
     def file_output(self, node: ir.Node, binding: ir.NodeBinding, graph: ir.Graph) -> Expansion:
@@ -165,10 +177,11 @@ class Lowering:
 
     # --- node groups --------------------------------------------------------------------------
     def group_interface(self, group: ir.Group) -> tuple[plan.InterfaceSocket, ...]:
-        return tuple([plan.InterfaceSocket(s.name, "INPUT", self.INTERFACE_SOCKET_TYPES[s.type])
-                      for s in group.inputs] +
-                     [plan.InterfaceSocket(s.name, "OUTPUT", self.INTERFACE_SOCKET_TYPES[s.type])
-                      for s in group.outputs])
+        """Inputs then outputs; a setting a param does not declare is a new socket's."""
+        return tuple(plan.InterfaceSocket(s.name, side, self.INTERFACE_SOCKET_TYPES[s.type],
+                                          **{**group_sockets.new_socket(s.type), **s.settings})
+                     for side, sockets in (("INPUT", group.inputs), ("OUTPUT", group.outputs))
+                     for s in sockets)
 
     def scene_interface(self, tree: plan.Tree) -> tuple[plan.InterfaceSocket, ...]:
         """A node-group compositor's output socket, when the graph has a Composite."""
@@ -208,6 +221,12 @@ class Lowering:
         aliases = vocabulary.pass_aliases(self.version)
         for name in graph.setting("passes", ()):
             wanted.append((aliases.get(vocabulary.fold(name), name), layer, None))
+        for node in graph.nodes.values():            # RenderLayers(passes=...): on its layer
+            if node.kind == "RenderLayers" and "passes" in node.args:
+                props = node.bindings[self.version].properties
+                wanted += [(aliases.get(vocabulary.fold(str(name)), str(name)),
+                            props.get("layer", layer), props.get("scene"))
+                           for name in node.args["passes"]]
         for link in graph.links:
             node = graph.nodes.get(link.from_node)
             if node is not None and node.kind == "RenderLayers":

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from nodescript import group_sockets
+
 # Custom property (a JSON object) on nodes that carry something Blender has no place for, read
 # back by the exporter: on nodes that emulate something the version lacks (5.0 MapValue's Math
 # nodes, 5.0 Composite's Group Output) {"kind", "node", "role", "args"}; on nodes marked
@@ -64,6 +66,25 @@ class InterfaceSocket:
     name: str
     in_out: str                      # INPUT or OUTPUT
     socket_type: str                 # NodeSocketFloat, NodeSocketColor, ...
+    # Its settings (nodescript.group_sockets); None where the type has none (a colour's min).
+    default: object = None
+    min: float | int | None = None
+    max: float | int | None = None
+    subtype: str | None = None       # Blender's identifier: FACTOR, ...; NONE for none
+
+    def settings(self) -> dict[str, object]:
+        return {"default": self.default, "min": self.min, "max": self.max,
+                "subtype": self.subtype}
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Keyframes on one value of a node (an F-curve of its tree): `path` is the RNA path under
+    the node (`inputs[1].default_value`), `index` the component of an array value."""
+
+    path: str
+    index: int
+    keys: tuple[tuple[float, float, str], ...]       # (frame, value, interpolation)
 
 
 @dataclass
@@ -86,6 +107,7 @@ class Node:
     inputs: dict[str, object] = field(default_factory=dict)     # input identifier -> value
     slots: tuple[FileSlot, ...] | None = None                   # File Output only
     tag: dict | None = None                                     # emulation record, see TAG
+    keys: tuple[Curve, ...] = ()                                # keyframed values
 
     @property
     def tag_text(self) -> str | None:
@@ -143,12 +165,26 @@ class Plan:
         lines = [f"blender {self.version}"]
         for tree in self.trees():
             lines.append(f"tree {tree.name!r}")
-            lines += [f"  interface {s.in_out.lower()} {s.name!r} {s.socket_type}" for s in tree.interface]
+            lines += [f"  interface {describe_interface_socket(s)}" for s in tree.interface]
             lines += [f"  node {describe_node(n)}" for n in tree.nodes]
             lines += [f"  link {describe_link(l)}" for l in tree.links]
         lines += [f"scene {v.path} = {v.value!r}" for v in self.scene]
         lines += [f"pass {describe_pass(p)}" for p in self.passes]
         return "\n".join(lines) + "\n"
+
+
+def describe_interface_socket(sock: InterfaceSocket) -> str:
+    """`input 'fac' NodeSocketFloat default=0.5 subtype='FACTOR'`: settings a new socket of its
+    type would not have."""
+    type_ = next((t for t, name in _SOCKET_TYPE_NAMES.items() if name == sock.socket_type), None)
+    fresh = group_sockets.new_socket(type_) if type_ else {}
+    words = [f"{k}={v!r}" for k, v in sock.settings().items() if v is not None and v != fresh.get(k)]
+    return " ".join([sock.in_out.lower(), repr(sock.name), sock.socket_type, *words])
+
+
+_SOCKET_TYPE_NAMES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
+                      "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt",
+                      "BOOLEAN": "NodeSocketBool"}
 
 
 def describe_node(node: Node) -> str:
@@ -170,7 +206,16 @@ def describe_node(node: Node) -> str:
         words.append("slots=[" + ", ".join(describe_slot(s) for s in node.slots) + "]")
     if node.tag is not None:
         words.append(f"tag={json.dumps(node.tag, sort_keys=True)}")
+    if node.keys:
+        words.append("keys=[" + ", ".join(describe_curve(c) for c in node.keys) + "]")
     return " ".join(words).replace("-0,", "0,").replace("-0)", "0)")
+
+
+def describe_curve(curve: Curve) -> str:
+    where = curve.path + (f"[{curve.index}]" if curve.index else "")
+    keys = " ".join(f"{frame:g}:{value:.7g}" + ("" if how == "BEZIER" else f"/{how.lower()}")
+                    for frame, value, how in curve.keys)
+    return f"{where} {keys}"
 
 
 def describe_slot(slot: FileSlot) -> str:

@@ -413,8 +413,10 @@ def _through_group(flow, node, link, pass_of, limit, component=None):
         return None
     linked = {fold(l.bindings[flow.version][1].name) for l in flow.links_into(node.name)}
     values = node.bindings[flow.version].inputs
-    constants = {s.name: float(values.get(s.name, 0.0)) for s in group.inputs      # 0: apply's
-                 if s.type == "VALUE" and fold(s.name) not in linked            # default
+    # an input the instance does not set has the socket's default (0 unless declared)
+    constants = {s.name: float(values.get(s.name, s.settings.get("default", 0.0)))
+                 for s in group.inputs
+                 if s.type == "VALUE" and fold(s.name) not in linked
                  and isinstance(values.get(s.name, 0.0), (int, float))}
     body = flow.body_flow(node.group, constants)
     out_name = link.bindings[flow.version][0].name

@@ -5,20 +5,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import catalog, ir, vocabulary
+from nodescript import catalog, group_sockets, ir, keyframes, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes, curves, moved, presets
 from nodescript.resolve.file_output import FILE_OUTPUT, resolve_file_output, resolve_input_settings
 from nodescript.resolve.program import load_program
-from nodescript.resolve.scene import resolve_scene
+from nodescript.resolve.scene import check_passes, resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
 from nodescript.syntax.names import name_text
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color", "keys")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -97,12 +97,24 @@ class _Resolver:
             self.error(codes.BAD_GROUP, f"unknown socket type `{param.type}`", param.span,
                        did_you_mean(param.type or "", GROUP_SOCKET_TYPES))
             return None
-        if param.name in iface:
+        # An output may share an input's name (Blender's "Image" in, "Image" out): a link
+        # reads from an input and writes to an output, so the side tells them apart.
+        if iface.get(param.name) == side:
             self.error(codes.DUPLICATE_NAME, f"`{param.name}` is already a socket of this group",
                        param.span)
             return None
         iface[param.name] = side
-        return ir.GroupSocket(param.name, type_)
+        settings = {}
+        for arg in param.args:
+            try:
+                if arg.name is None or arg.name in settings:
+                    raise group_sockets.SettingError(
+                        "a socket setting is name=value, each once: "
+                        + ", ".join(group_sockets.SETTINGS))
+                settings[arg.name] = group_sockets.check(type_, arg.name, plain(arg.value))
+            except group_sockets.SettingError as exc:
+                self.error(codes.BAD_GROUP, f"socket `{param.name}`: {exc}", arg.span)
+        return ir.GroupSocket(param.name, type_, settings)
 
 
 class _GraphBuilder:
@@ -305,6 +317,13 @@ class _GraphBuilder:
             return
         self._common_args(node, call)
         args = [a for a in call.args if a.name not in COMMON_ARGS]
+        if node.kind == "RenderLayers":                # its view layer's passes
+            for arg in [a for a in args if a.name == "passes"]:
+                problem = check_passes(arg.value, self.graph.targets,
+                                       f"`{node.name}`'s passes")
+                if problem:
+                    self.r.error(codes.BAD_VALUE, problem[0], arg.value.span, problem[1])
+            args = [a for a in args if a.name != "passes"]
         structured = [a for a in args if self._ramp_or_curve(node, a.name)]
         if structured:
             self._ramp_and_curves(node, structured)
@@ -347,6 +366,11 @@ class _GraphBuilder:
                 self._check_mutable(node, arg)
             elif arg.name == "inputs":
                 self._positional_inputs(node, arg)
+            elif arg.name == "keys":
+                try:
+                    keyframes.parse(plain(arg.value))
+                except keyframes.KeysError as exc:
+                    self.r.error(codes.BAD_VALUE, str(exc), arg.value.span)
 
     def _check_mutable(self, node: ir.Node, arg: ast.Arg) -> None:
         if node.group:
@@ -456,7 +480,9 @@ class _GraphBuilder:
         node.bindings[version].inputs[socket.identifier] = converted
 
     def _setting_names(self, node: ir.Node) -> list[str]:
-        names = set()
+        """The node's own settings and inputs, then the ones every node takes (a listing of
+        the first fifteen shows the node's own first)."""
+        names: set[str] = set()
         for version in self.graph.targets:
             spec = None if node.group else vocabulary.spec_for(node.kind, version)[0]
             if spec:
@@ -669,7 +695,10 @@ class _GraphBuilder:
         """Report the first link that closes a loop (iterative DFS: chains can be very long)."""
         edges: dict[str, list[ir.Link]] = {}
         for link in self.graph.links:
-            edges.setdefault(link.from_node, []).append(link)
+            # a group's params are not nodes: an input only feeds, an output only takes (and
+            # they may share a name)
+            if link.from_node in self.graph.nodes and link.to_node in self.graph.nodes:
+                edges.setdefault(link.from_node, []).append(link)
         state: dict[str, int] = {}      # 1 = on the current path, 2 = done
         for root in list(edges):
             if root in state:

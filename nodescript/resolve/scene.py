@@ -104,6 +104,11 @@ def _check_aovs(value: ast.Value, what) -> tuple[str, str | None] | None:
     return None
 
 
+def check_passes(value: ast.Value, targets, what) -> tuple[str, str | None] | None:
+    """A list of pass names every target knows, each once (also RenderLayers' `passes=`)."""
+    return _check_passes(value, targets, what)
+
+
 def _check_passes(value: ast.Value, targets, what) -> tuple[str, str | None] | None:
     if not isinstance(value, (ast.List, ast.Tuple)):
         return f"{what} takes a list like [depth, normal], not {describe(value)}", None

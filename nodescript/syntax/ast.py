@@ -144,6 +144,7 @@ class Param:
     name: str
     type: str | None
     span: Span
+    args: tuple[Arg, ...] = ()       # the socket's settings: default, min, max, subtype
 
 
 @dataclass(slots=True)

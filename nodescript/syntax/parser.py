@@ -251,7 +251,8 @@ class _AstBuilder:
         return tuple(x for x in c if isinstance(x, ast.Param))
 
     def param(self, c):
-        return ast.Param(str(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c))
+        args = c[4] if len(c) > 4 else ()            # NAME ":" NAME "(" args ")"
+        return ast.Param(str(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c), args)
 
     def node_stmt(self, c):
         return ast.NodeStmt(_name(c[0]), c[2], self._span(c), _token_span(c[0], self.path))

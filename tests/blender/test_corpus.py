@@ -33,10 +33,6 @@ V = "%d.%d" % tuple(bpy.app.version[:2])
 
 # Gaps measured today (4.2.23, 4.5.15, 5.0.1), by (test, project): each reason names what is
 # lost or changed. A dict value gives the reason per version when the gaps differ.
-WRONG_LAYER = "passes of a second view layer enabled on the first one"
-GROUP_SOCKET = "group interface output Vector comes back as Vector_2 (new identifiers)"
-GROUP_OUTPUT_IMAGE = "group interface output Image comes back as Image_2 (new identifiers)"
-FCURVES = "F-curves on the Math inputs lost"
 
 
 def _gap(*parts: str) -> str:
@@ -44,20 +40,6 @@ def _gap(*parts: str) -> str:
 
 
 KNOWN_GAPS: dict[tuple[str, str], str | dict[str, str]] = {
-    ("rebuild", "blenderproc"): "all 9 " + FCURVES,
-    ("check", "kubric"): WRONG_LAYER,
-    ("apply", "kubric"): WRONG_LAYER,
-    ("rebuild", "kubric"): WRONG_LAYER,
-    ("check", "qq_render"): _gap(WRONG_LAYER, GROUP_SOCKET),
-    ("apply", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
-    ("rebuild", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
-    ("check", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
-    ("apply", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
-    ("rebuild", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
-    # what differs once export's names are mapped back to Blender's (layout apart)
-    ("names", "kubric"): WRONG_LAYER,
-    ("names", "qq_render"): _gap(GROUP_SOCKET, WRONG_LAYER),
-    ("names", "output_setup_helper"): GROUP_OUTPUT_IMAGE,
 }
 
 

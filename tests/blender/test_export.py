@@ -282,11 +282,12 @@ def test_nested_groups_and_names_the_language_reserves():
     link(tree, node, 0, view, 0)
     text = exported()
     assert text.index("group BlurGroup(") < text.index('group "Outer Pass"(')   # used first
-    assert_lines(text, "group BlurGroup(Image: color) -> (Image_2: color) {",
+    # An output keeps the name it shares with an input: a link reads one and writes the other.
+    assert_lines(text, "group BlurGroup(Image: color) -> (Image: color) {",
                  '    "scene" = InvertColor()',
-                 '    Image -> "scene".Color', '    "scene".Color -> Image_2',
+                 '    Image -> "scene".Color', '    "scene".Color -> Image',
                  'group "Outer Pass"(Image: color) -> (Result: color) {', "    inner = BlurGroup()",
-                 "    Image -> inner.Image", "    inner.Image_2 -> Result",
+                 "    Image -> inner.Image", "    inner.Image -> Result",
                  'outer = "Outer Pass"()', "rl.Image -> outer.Image", "outer.Result -> view.Image")
 
 

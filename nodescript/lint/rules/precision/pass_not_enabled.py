@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nodescript import catalog
+from nodescript import catalog, vocabulary
 from nodescript.diagnostics import Severity
 from nodescript.lint.context import LintContext
 from nodescript.lint.registry import rule
@@ -22,10 +22,15 @@ def check_pass_enabled(a: Analysis):
     for flow, link, _, _ in render_layer_links(a):
         node = graph.nodes[link.from_node]
         layer = node.bindings[flow.version].properties.get("layer")
-        if layer and view_layer and layer != view_layer:
-            continue                       # another view layer: its passes are not declared here
         prop = (catalog.load(flow.version).render_passes.get(link.bindings[flow.version][0].name)
                 or {}).get("property")
+        if layer and layer != view_layer:
+            # another view layer (`passes` is the first layer's, or `view_layer`'s): the node's
+            # own `passes=` says what that layer has on; without one, apply enables the link's
+            if "passes" in node.args and prop is not None and prop not in {
+                    (newest.get(p) or {}).get("property") for p in _node_passes(node, graph)}:
+                yield _off_on_the_nodes_layer(flow, link, layer)
+            continue
         if prop is None or prop in enabled:
             continue
         socket = link.from_socket          # the newest target's name: one message for all versions
@@ -41,6 +46,20 @@ def check_pass_enabled(a: Analysis):
                           f"`{link.from_node}.{socket}` needs the {socket} pass, but the scene's "
                           "`passes` does not enable it: the socket carries no data",
                           link.span, Severity.ERROR, f"add {quoted} to `passes` in the scene block")
+
+
+def _node_passes(node, graph) -> list[str]:
+    aliases = vocabulary.pass_aliases(graph.targets[-1])
+    return [aliases.get(vocabulary.fold(str(p)), str(p)) for p in node.args["passes"]]
+
+
+def _off_on_the_nodes_layer(flow, link, layer: str) -> Problem:
+    socket = link.from_socket
+    quoted = f'"{socket}"' if not socket.replace("_", "").isalnum() else socket.lower()
+    return Problem("NS309", ("link", link.span), flow.version,
+                   f"`{link.from_node}.{socket}` needs the {socket} pass, but `{link.from_node}`'s "
+                   f"`passes` (view layer \"{layer}\") does not enable it: the socket carries no "
+                   "data", link.span, Severity.ERROR, f"add {quoted} to `{link.from_node}`'s passes")
 
 
 @rule("NS309", "pass-not-enabled", Severity.ERROR,
