@@ -110,6 +110,8 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
         same_type = pnode is not None and pnode.idname == node.bl_idname
         nodes[node.name] = _read_node(node, want[node.name] if same_type else None,
                                       pnode.slots if same_type else None)
+        if same_type:
+            _yield_animated(node, nodes[node.name], want[node.name], pnode)
         if same_type and pnode.keys:
             nodes[node.name].keys = animation.read(node, [(c.path, c.index) for c in pnode.keys])
     keys = {l: (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
@@ -136,6 +138,26 @@ def _read_node(node, want: diff.Expected | None,
     state.output_ids = tuple(s.identifier for s in node.outputs)
     state.slots = node_values.read_slots(node, slots)
     return state
+
+
+def _yield_animated(node, state: diff.NodeState, want: diff.Expected, pnode: plan.Node) -> None:
+    """A value a driver or an F-curve the graph does not name animates is Blender's to compute
+    (the graph's static value would be overwritten on the next frame change): it is read as
+    wanted, so apply neither reports nor writes it."""
+    named = {(c.path, c.index) for c in pnode.keys}
+    start = len(node.path_from_id()) + 1
+    paths = {(fc.data_path[start:], fc.array_index)
+             for fc in animation.node_fcurves(node) + animation.node_drivers(node)}
+    owned = {path for path, index in paths if (path, index) not in named}
+    for path in owned:
+        socket = path.removeprefix("inputs[").removesuffix("].default_value")
+        if socket.isdigit():
+            index = int(socket)
+            key = node.inputs[index].identifier if index < len(node.inputs) else None
+            if key in state.inputs:
+                state.inputs[key] = want.inputs[key]
+        elif path in state.properties:
+            state.properties[path] = want.properties[path]
 
 
 def _sockets_by_key(sockets) -> dict:
@@ -248,7 +270,7 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
              + (changes.interface is not None))
     if changes.interface is not None:
         _write_interface(tree, changes.interface)
-    if len(changes.removed) > REBUILD_FROM:
+    if len(changes.removed) > REBUILD_FROM and not _animated(tree):
         _start_over(tree, ptree, changes)
     _remove_links(tree, set(changes.unlinked))
     nodes = tree.nodes
@@ -269,6 +291,13 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
 # Removing a node re-runs the tree update like any edit; past this many, clearing the tree and
 # building it again in groups (see chunked.py) is faster.
 REBUILD_FROM = 300
+
+
+def _animated(tree) -> bool:
+    """Clearing the tree would take the F-curves and drivers of the nodes apply keeps with it
+    (Blender removes a node's animation with the node): such a tree is edited node by node."""
+    anim = getattr(tree, "animation_data", None)
+    return bool(animation.tree_fcurves(tree)) or bool(anim is not None and len(anim.drivers))
 
 
 def _start_over(tree, ptree: plan.Tree, changes: diff.TreeChanges) -> None:

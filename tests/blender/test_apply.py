@@ -283,6 +283,30 @@ def test_replacing_a_big_tree_starts_over(make_scene, cli, open_file, graph):
     assert tree.nodes["b59"].outputs[0].links[0].to_node.name == "v"
 
 
+def test_a_big_replacement_keeps_the_animation_of_the_nodes_it_keeps(make_scene, cli, open_file,
+                                                                   graph):
+    """Clearing the tree would take a kept node's driver with it: an animated tree is edited node
+    by node, however many nodes go."""
+    scene_file = make_scene()
+    keep = "rl.Depth -> Math(operation=add, inputs=(_, 1)) as keep\n"
+    assert cli("apply", scene_file, graph(chain_graph("a", 320) + keep, "a.nodes")).code == 0
+    tree = compositor(open_file(scene_file))
+    driver = tree.nodes["keep"].inputs[1].driver_add("default_value").driver
+    driver.expression = "frame / 10"
+    bpy.ops.wm.save_mainfile()
+
+    second = graph(chain_graph("b", 60) + keep, "b.nodes")
+    ran = cli("apply", scene_file, second)
+
+    assert ran.code == 0, ran.err
+    assert cli("apply", scene_file, second, "--check").code == 0    # the driven value is not drift
+    tree = compositor(open_file(scene_file))
+    assert not any(n.name.startswith("a") for n in tree.nodes)
+    assert [d.data_path for d in tree.animation_data.drivers] == [
+        'nodes["keep"].inputs[1].default_value']
+    assert tree.animation_data.drivers[0].driver.expression == "frame / 10"
+
+
 def _render_layers_scenes(tree) -> dict[str, str | None]:
     return {n.name: n.scene.name if n.scene else None
             for n in tree.nodes if n.bl_idname == "CompositorNodeRLayers"}
