@@ -2,7 +2,6 @@
 the same code. Every action ends in an Outcome and leaves its record in `scene.nodescript`
 (status, report lines, findings)."""
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,21 +54,20 @@ def prepare(scene, force: bool):
 
 
 def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
-    """Make the scene's compositor its file. Refuses (changing nothing) to remove nodes the
-    file lacks and no earlier apply made, unless `confirm_removal`; live, also to change a
-    node group another scene uses."""
+    """Make the scene's compositor its file. Refuses (changing nothing) what the command line's
+    apply refuses without --prune (removing or retyping nodes apply did not build, dropping File
+    Output inputs), unless `confirm_removal`; live, also to change a node group another scene
+    uses."""
     from nodescript.blender import in_scene
 
     prep, refused = prepare(scene, force)
     if refused:
         return record(scene, refused)
     if not prep.changes:
-        _own(scene, prep)
         return record(scene, Outcome(True, f"scene {scene.name!r} is up to date"))
-    lost = unowned_removals(scene, prep)
+    lost = prep.changes.lost()
     if lost and not confirm_removal:
-        return record(scene, Outcome(False, removal_question(lost) + "; nothing changed",
-                                     [f"would remove node {n!r} of tree {t!r}" for t, n in lost]))
+        return record(scene, Outcome(False, removal_question(lost) + "; nothing changed", lost))
     elsewhere = prep.elsewhere() if live else []
     if elsewhere:
         return record(scene, Outcome(False, "live reload changes only this scene: "
@@ -78,32 +76,13 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
         made, notes = in_scene.apply_prepared(prep)
     except in_scene.Refused as refused:
         return record(scene, Outcome(False, refused.message))
-    _own(scene, prep)
     return record(scene, Outcome(True, f"applied {made} changes to scene {scene.name!r}", notes))
 
 
-def removal_question(lost) -> str:
-    names = ", ".join(repr(n) for _, n in lost[:6]) + (", ..." if len(lost) > 6 else "")
-    return f"apply would remove {len(lost)} node(s) the file does not have: {names}"
-
-
-def unowned_removals(scene, prep) -> list:
-    """(tree, node) apply would remove that no earlier apply of this scene put there: work
-    done in Blender, which the .nodes file does not carry."""
-    owned = _owned(scene)
-    return [(t, n) for t, n in prep.removals() if n not in owned.get(t, ())]
-
-
-def _owned(scene) -> dict:
-    try:
-        found = json.loads(scene.nodescript.applied or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _own(scene, prep) -> None:
-    scene.nodescript.applied = json.dumps(prep.node_names(), sort_keys=True)
+def removal_question(lost: list[str]) -> str:
+    """What apply would take that the file does not carry (diff.losses, as the CLI says it)."""
+    shown = "; ".join(what.split(": ", 1)[-1] for what in lost[:3]) + ("; ..." if len(lost) > 3 else "")
+    return f"apply would remove {len(lost)} thing(s) the file does not carry: {shown}"
 
 
 def check(scene) -> Outcome:

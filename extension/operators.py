@@ -46,15 +46,15 @@ class NODESCRIPT_OT_apply(_OnScene, bpy.types.Operator):
     force: BoolProperty(name="Force", description="Apply despite precision errors (NS3xx)",
                         options={"SKIP_SAVE"})
     confirm_removal: BoolProperty(name="Remove nodes the file lacks", options={"SKIP_SAVE"},
-                                  description="Remove nodes the .nodes file does not have "
-                                              "and no earlier apply made")
+                                  description="Remove what the .nodes file does not carry "
+                                              "(nodes apply did not build, ...)")
 
     def invoke(self, context, event):
         scene = self.target(context)
         if scene is None:
             return self.no_scene()
         prep, _ = actions.prepare(scene, self.force)
-        lost = actions.unowned_removals(scene, prep) if prep is not None else []
+        lost = prep.changes.lost() if prep is not None else []
         if lost and not self.confirm_removal:
             self.confirm_removal = True
             return _confirm(context, self, event, actions.removal_question(lost) + "?")

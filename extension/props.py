@@ -39,7 +39,6 @@ class NodescriptScene(bpy.types.PropertyGroup):
     status: StringProperty(description="One line on the last operation")
     report: CollectionProperty(type=NodescriptLine)       # the last Check's drift, apply notes
     drift: IntProperty(default=-1, description="Changes the last Check found (-1: not checked)")
-    applied: StringProperty(description="JSON: tree -> the nodes the last apply made it hold")
 
 
 CLASSES = (NodescriptFinding, NodescriptLine, NodescriptScene)

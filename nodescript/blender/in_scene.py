@@ -6,9 +6,8 @@ and judged by apply.graph_or_stop, lowered and bound by apply.plan_for, compared
 the executor, and checked again after the change. Lint is `lint SCENE.blend`'s: the compositor
 exported to text, linted, and each finding placed in Blender's terms (nodescript.lint.blend).
 
-What apply removes is said before it happens (Prepared.removals): the extension asks before
-removing nodes that no earlier apply of the same scene put there, since the .nodes file does not
-carry them.
+What apply would take that the file does not carry is said before it happens (the changes'
+`lost()`, what the command line refuses without --prune): the extension asks first.
 """
 
 from __future__ import annotations
@@ -41,14 +40,6 @@ class Prepared:
     changes: object
     graph: object                                   # the file's ir.Graph
     findings: list[Diagnostic] = field(default_factory=list)
-
-    def removals(self) -> list[tuple[str, str]]:
-        """(tree name, node name) of every node apply would remove."""
-        return [(t.name, name) for t in self.changes.trees for name in t.removed]
-
-    def node_names(self) -> dict[str, list[str]]:
-        """Tree name -> the nodes the scene holds once applied (what this apply "owns")."""
-        return {t.name: [n.name for n in t.nodes] for t in self.plan.trees()}
 
     def elsewhere(self) -> list[str]:
         """What this apply changes outside its scene: node groups other scenes' compositors use

@@ -150,13 +150,13 @@ def test_apply_builds_the_file_then_is_up_to_date(addon, nodes_file):
 
 
 def test_apply_asks_before_removing_nodes_the_file_lacks(addon, nodes_file):
-    """Nodes made in Blender are not in the file: a script must confirm their removal; nodes an
-    earlier apply made go without asking when the file drops them."""
+    """Nodes made in Blender are not in the file: a script must confirm their removal (what the
+    CLI refuses without --prune); nodes apply built go without asking when the file drops them."""
     tree = empty_compositor(bpy.context.scene)
     tree.nodes.new("CompositorNodeBlur").name = "hand made"
     path = nodes_file(EXAMPLES / "depth.nodes")
 
-    with pytest.raises(RuntimeError, match="remove 1 node.*'hand made'"):
+    with pytest.raises(RuntimeError, match="remove 1 thing.*node 'hand made'"):
         bpy.ops.nodescript.apply()
     assert "hand made" in _nodes() and "rl" not in _nodes()          # nothing changed
     assert bpy.ops.nodescript.apply(confirm_removal=True) == {"FINISHED"}
