@@ -89,13 +89,28 @@ class SceneExporter:
         """The nodescript name of node group `tree`, exporting its definition on first use."""
         if tree.name in self.groups:
             return self.groups[tree.name].name
-        name = self.group_names.take(tree.name, avoid_kinds=True)
+        name = self.group_names.take(tree.name, avoid=self.kinds_written)
         interface = self.interface(tree)
         self.group_trees[name] = tree.name
         body = self.tree_body(tree, interface, name)          # nested groups register first
         self.groups[tree.name] = GroupText(name, interface.words("INPUT"),
                                             interface.words("OUTPUT"), body)
         return name
+
+    @functools.cached_property
+    def kinds_written(self) -> frozenset[str]:
+        """Every kind the export writes, in the scene's tree and the groups it uses."""
+        found, seen, pending = set(), set(), [self.scene_tree()]
+        while pending:
+            tree = pending.pop()
+            if tree is None or tree.name in seen:
+                continue
+            seen.add(tree.name)
+            for node in tree.nodes:
+                kind = self.kind_of(node)
+                found.update([kind] if kind else [])
+                pending.append(getattr(node, "node_tree", None))
+        return frozenset(found)
 
     def tree_body(self, tree, interface: Interface | None, scope: str | None) -> list[str]:
         """The tree's lines; records which Blender nodes each nodescript node stands for."""

@@ -275,18 +275,20 @@ class Names:
         self.taken = set(reserved)
         self.keep = keep
 
-    def take(self, blender_name: str, avoid_kinds: bool = False) -> str:
+    def take(self, blender_name: str, avoid: frozenset[str] = frozenset()) -> str:
+        """A unique name for `blender_name`: itself where it is free and not in `avoid` (for
+        groups: the kinds the file writes, which a group of that name would hide)."""
         if self.keep and blender_name and blender_name not in self.taken \
-                and not (avoid_kinds and is_kind(blender_name)):
+                and blender_name not in avoid:
             self.taken.add(blender_name)
             return blender_name
         base = re.sub(r"[^A-Za-z0-9_]+", "_", blender_name).strip("_") or "node"
         if base[0].isdigit():
             base = f"n_{base}"
-        if base in RESERVED or avoid_kinds and is_kind(base):
-            base = f"{base}_" if not avoid_kinds else f"{base}Group"
+        if base in RESERVED or base in avoid:
+            base = f"{base}_" if not avoid else f"{base}Group"
         name, counter = base, 1
-        while name in self.taken or avoid_kinds and is_kind(name):
+        while name in self.taken or name in avoid:
             counter += 1
             name = f"{base}_{counter}"
         self.taken.add(name)

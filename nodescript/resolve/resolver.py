@@ -78,9 +78,10 @@ class _Resolver:
         return graph
 
     def _group(self, stmt: ast.GroupDef, graph: ir.Graph) -> None:
-        if stmt.name in graph.groups or vocabulary.find_kind(stmt.name):
-            what = "a group" if stmt.name in graph.groups else "a node type"
-            self.error(codes.DUPLICATE_NAME, f"`{stmt.name}` is already {what}: name the group "
+        # A group may take a node type's name (Blender's groups often do: "Blur"): in this file
+        # the name then calls the group.
+        if stmt.name in graph.groups:
+            self.error(codes.DUPLICATE_NAME, f"`{stmt.name}` is already a group: name the group "
                        "differently", stmt.span)
             return
         iface = {}

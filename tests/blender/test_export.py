@@ -281,14 +281,20 @@ def test_nested_groups_and_names_the_language_reserves():
     link(tree, rl, "Image", node, 0)
     link(tree, node, 0, view, 0)
     text = exported()
-    assert text.index("group BlurGroup(") < text.index('group "Outer Pass"(')   # used first
+    assert text.index("group Blur(") < text.index('group "Outer Pass"(')   # used first
     # An output keeps the name it shares with an input: a link reads one and writes the other.
-    assert_lines(text, "group BlurGroup(Image: color) -> (Image: color) {",
+    # The group keeps its name "Blur": no Blur node is written, so in this file it calls the group.
+    assert_lines(text, "group Blur(Image: color) -> (Image: color) {",
                  '    "scene" = InvertColor()',
                  '    Image -> "scene".Color', '    "scene".Color -> Image',
-                 'group "Outer Pass"(Image: color) -> (Result: color) {', "    inner = BlurGroup()",
+                 'group "Outer Pass"(Image: color) -> (Result: color) {', "    inner = Blur()",
                  "    Image -> inner.Image", "    inner.Image -> Result",
                  'outer = "Outer Pass"()', "rl.Image -> outer.Image", "outer.Result -> view.Image")
+
+    add(tree, "Blur", "soft")              # now the kind is written too: the group gives way
+    text = exported()
+    assert_lines(text, "group BlurGroup(Image: color) -> (Image: color) {", "    inner = BlurGroup()",
+                 "soft = Blur()")
 
 
 def test_file_output_slots_with_different_formats():

@@ -121,9 +121,19 @@ def test_group_definition_and_use():
     assert [(l.from_node, l.to_node) for l in body.links] == [("d", "Math_1"), ("Math_1", "m")]
 
 
-def test_group_named_like_a_node_type_is_an_error():
-    code, *_, message, _ = only_error("group Blur(a) -> (b) { a -> b }")
-    assert code == "NS105" and "node type" in message
+def test_a_group_named_like_a_node_type_is_what_the_name_calls_in_its_file():
+    graph = resolve("""
+        group Blur(a: color) -> (b: color) { a -> b }
+        rl = RenderLayers()
+        rl.Image -> Blur() as soft -> Viewer()
+    """).graph
+    assert not errors("group Blur(a: color) -> (b: color) { a -> b }")
+    assert (graph.nodes["soft"].kind, graph.nodes["soft"].group) == ("Group", "Blur")
+
+
+def test_two_groups_of_one_name_are_an_error():
+    code, *_, message, _ = only_error("group G(a) -> (b) { a -> b }\ngroup G(a) -> (b) { a -> b }")
+    assert code == "NS105" and "already a group" in message
 
 
 def test_include_splices_statements_once(write_nodes):
