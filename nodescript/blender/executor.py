@@ -328,8 +328,9 @@ def _ensure_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering):
         tree = bpy.data.node_groups.get(ptree.name)
         if tree is not None and (tree.bl_idname != "CompositorNodeTree"
                                  or compositor.users_as_compositor(tree, bpy.data.scenes, dialect)):
-            raise ExecutionError(f"the node group {ptree.name!r} exists and is not free for "
-                                 f"scene {scene.name!r}: rename it")
+            tree = None        # someone's compositor (another effect, another scene): not taken
+        # A new group takes the next free name ("Scene Compositing.001"): the scene's compositor
+        # is found through the scene (or its effect), never by name.
         tree = tree or bpy.data.node_groups.new(ptree.name, "CompositorNodeTree")
         compositor.set_scene_tree(scene, dialect, tree, p.effect)
     return tree

@@ -183,6 +183,34 @@ def test_apply_to_a_scene_without_effects_makes_one(make_scene, cli, graph):
 
 
 @needs_effects
+def test_apply_into_an_effect_without_a_group_makes_one_and_takes_no_other_effects(make_scene,
+                                                                                   cli, graph):
+    """The group name nodescript would use is another effect's group: a new group is made
+    (Blender gives it the next free name), the other effect's is left alone."""
+    tree_name = D.SCENE_TREE_NAME.format(scene="Scene")
+
+    def edit(bpy):
+        scene = bpy.context.scene
+        grade = bpy.data.node_groups.new(tree_name, "CompositorNodeTree")
+        grade.allow_usage_in_scene_compositor_effect = True
+        grade.nodes.new("CompositorNodeBlur")
+        scene.compositor_effects.new("Grade").node_group = grade
+        scene.compositor_effects.new("Data")
+    scene_file = make_scene(edit=edit)
+
+    ran = cli("apply", scene_file, graph(DEPTH), "--effect", "Data")
+
+    assert ran.code == 0, ran.err
+    effects = _open(scene_file).compositor_effects
+    grade, data = effects["Grade"].node_group, effects["Data"].node_group
+    assert grade.name == tree_name and [n.bl_idname for n in grade.nodes] == [
+        "CompositorNodeBlur"]
+    assert data is not None and data != grade
+    assert {n.bl_idname for n in data.nodes} == {"CompositorNodeRLayers", "CompositorNodeOutputFile"}
+    assert cli("apply", scene_file, graph(DEPTH), "--effect", "Data", "--check").code == 0
+
+
+@needs_effects
 def test_an_unknown_effect_is_one_clear_error(make_scene, cli, graph):
     scene_file = make_scene(edit=_two_effects())
     before = scene_file.read_bytes()
