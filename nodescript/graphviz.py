@@ -52,13 +52,16 @@ def to_dot(graph: ir.Graph) -> str:
 
 def _body(graph: ir.Graph, prefix: str, group: ir.Group | None = None) -> list[str]:
     boxes: dict[str | None, list[str]] = {}        # frame name (None: no frame) -> its boxes
+    version = graph.targets[-1] if graph.targets else None
     if group is not None:
+        # Ports as _port names a link's end: by index in the interface when links are bound.
+        port = (lambda side, i, s: f"{side}{i}") if version else \
+            (lambda side, i, s: f"{side}_{_id(s.name)}")
         boxes[None] = [
             _interface_box(f"{prefix}{ir.GROUP_INPUT}", "Group Input", [],
-                           [(f"o_{_id(s.name)}", s.name) for s in group.inputs]),
+                           [(port("o", i, s), s.name) for i, s in enumerate(group.inputs)]),
             _interface_box(f"{prefix}{ir.GROUP_OUTPUT}", "Group Output",
-                           [(f"i_{_id(s.name)}", s.name) for s in group.outputs], [])]
-    version = graph.targets[-1] if graph.targets else None
+                           [(port("i", i, s), s.name) for i, s in enumerate(group.outputs)], [])]
     for node in graph.nodes.values():
         if node.kind == FRAME:
             continue

@@ -71,3 +71,17 @@ def test_graphviz_accepts_the_picture(dot, tmp_path):
     assert done.returncode == 0, done.stderr.decode()
     svg = done.stdout.decode()
     assert svg.count('class="cluster"') == 2 and "Depth out" in svg
+
+
+def test_every_edge_inside_a_group_attaches_to_a_declared_port():
+    """Links into and out of a group body end on the Group Input/Output boxes' own ports."""
+    loaded = compile_source("group Soft(img: color, amount: float) -> (out: color) {\n"
+                            "    img -> InvertColor() as b\n    b -> out\n}\n"
+                            "rl = RenderLayers()\ns = Soft()\nrl.Image -> s.img\ns.out -> Viewer()\n", "g.nodes")
+    assert not [d for d in loaded.diagnostics if d.is_error]
+    text = to_dot(loaded.graph)
+    declared = {(box, port) for box, label in re.findall(r'^\s*"([^"]+)" \[label=<(.*)>\];$',
+                                                        text, re.M)
+                for port in re.findall(r'port="([^"]+)"', label)}
+    used = set(re.findall(r'"([^"]+)":"([^"]+)":[ew]', text))
+    assert len(used) == 8 and used <= declared, used - declared      # 4 links, 2 ends each
