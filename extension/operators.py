@@ -226,11 +226,4 @@ CLASSES = (NODESCRIPT_OT_apply, NODESCRIPT_OT_check, NODESCRIPT_OT_lint, NODESCR
            NODESCRIPT_OT_live_reload, NODESCRIPT_OT_rule_docs, NodescriptPreferences)
 
 
-def register():
-    for cls in CLASSES:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(CLASSES)

@@ -81,11 +81,4 @@ def _wrapped(text: str, width: int = 60) -> list:
 CLASSES = (NODESCRIPT_UL_findings, NODESCRIPT_PT_panel)
 
 
-def register():
-    for cls in CLASSES:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(CLASSES):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(CLASSES)
