@@ -50,8 +50,26 @@ def node_drivers(node) -> list:
     return [d for d in anim.drivers if d.data_path.startswith(prefix)] if anim else []
 
 
+def path_under(node, data_path: str) -> str:
+    """The part of a tree's data path under `node` (`inputs[1].default_value`)."""
+    return data_path[len(node.path_from_id()) + 1:]
+
+
+def is_animated(tree) -> bool:
+    """Whether any F-curve or driver of the tree's animation data exists."""
+    anim = getattr(tree, "animation_data", None)
+    return bool(tree_fcurves(tree)) or bool(anim is not None and len(anim.drivers))
+
+
+def animated_values(node) -> set[tuple[str, int]]:
+    """(path under the node, array index) of every value of the node an F-curve or a driver
+    animates."""
+    return {(path_under(node, fc.data_path), fc.array_index)
+            for fc in node_fcurves(node) + node_drivers(node)}
+
+
 def curve_of(node, fc) -> plan.Curve:
-    path = fc.data_path[len(node.path_from_id()) + 1:]
+    path = path_under(node, fc.data_path)
     keys = tuple((float(k.co[0]), float(k.co[1]), k.interpolation) for k in fc.keyframe_points)
     return plan.Curve(path, fc.array_index, keys)
 

@@ -104,13 +104,14 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
         return diff.TreeState(exists=False)
     want = wanted(ptree, lowering)
     planned = {n.name: n for n in ptree.nodes}
+    animated = animation.is_animated(tree)     # once: most trees have none, and nodes are many
     nodes = {}
     for node in tree.nodes:
         pnode = planned.get(node.name)
         same_type = pnode is not None and pnode.idname == node.bl_idname
         nodes[node.name] = _read_node(node, want[node.name] if same_type else None,
                                       pnode.slots if same_type else None)
-        if same_type:
+        if same_type and animated:
             _yield_animated(node, nodes[node.name], want[node.name], pnode)
         if same_type and pnode.keys:
             nodes[node.name].keys = animation.read(node, [(c.path, c.index) for c in pnode.keys])
@@ -145,10 +146,7 @@ def _yield_animated(node, state: diff.NodeState, want: diff.Expected, pnode: pla
     (the graph's static value would be overwritten on the next frame change): it is read as
     wanted, so apply neither reports nor writes it."""
     named = {(c.path, c.index) for c in pnode.keys}
-    start = len(node.path_from_id()) + 1
-    paths = {(fc.data_path[start:], fc.array_index)
-             for fc in animation.node_fcurves(node) + animation.node_drivers(node)}
-    owned = {path for path, index in paths if (path, index) not in named}
+    owned = {path for path, index in animation.animated_values(node) if (path, index) not in named}
     for path in owned:
         socket = path.removeprefix("inputs[").removesuffix("].default_value")
         if socket.isdigit():
@@ -270,7 +268,9 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
              + (changes.interface is not None))
     if changes.interface is not None:
         _write_interface(tree, changes.interface)
-    if len(changes.removed) > REBUILD_FROM and not _animated(tree):
+    # Clearing the tree would take the F-curves and drivers of the nodes apply keeps with it
+    # (Blender removes a node's animation with the node): an animated tree is edited node by node.
+    if len(changes.removed) > REBUILD_FROM and not animation.is_animated(tree):
         _start_over(tree, ptree, changes)
     _remove_links(tree, set(changes.unlinked))
     nodes = tree.nodes
@@ -291,13 +291,6 @@ def _apply_tree(scene, ptree: plan.Tree, p: plan.Plan, lowering: Lowering, notes
 # Removing a node re-runs the tree update like any edit; past this many, clearing the tree and
 # building it again in groups (see chunked.py) is faster.
 REBUILD_FROM = 300
-
-
-def _animated(tree) -> bool:
-    """Clearing the tree would take the F-curves and drivers of the nodes apply keeps with it
-    (Blender removes a node's animation with the node): such a tree is edited node by node."""
-    anim = getattr(tree, "animation_data", None)
-    return bool(animation.tree_fcurves(tree)) or bool(anim is not None and len(anim.drivers))
 
 
 def _start_over(tree, ptree: plan.Tree, changes: diff.TreeChanges) -> None:
@@ -407,7 +400,7 @@ def animation_notes(scene, p: plan.Plan, lowering: Lowering, changes: diff.Chang
             lost = [f"{c.path}" + (f"[{c.index}]" if c.index else "") for c in
                     (animation.curve_of(node, fc) for fc in animation.node_fcurves(node))
                     if (name, c.path, c.index) not in remade]
-            lost += [f"the driver on {d.data_path[len(node.path_from_id()) + 1:]}"
+            lost += [f"the driver on {animation.path_under(node, d.data_path)}"
                      for d in animation.node_drivers(node)]
             if lost:
                 notes.append(f"node {name!r} in {tree.name!r} goes, and its animation with it: "

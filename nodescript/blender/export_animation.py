@@ -18,7 +18,8 @@ def keys_args(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> 
     node = nodes[0]
     for other in nodes:
         for driver in animation.node_drivers(other):
-            x.note(f'node "{other.name}": the driver on {_under(other, driver.data_path)} is not '
+            x.note(f'node "{other.name}": the driver on '
+                   f"{animation.path_under(other, driver.data_path)} is not "
                    "exported (apply keeps it on the node)")
     curves = [fc for other in nodes for fc in animation.node_fcurves(other)]
     if not curves:
@@ -43,7 +44,3 @@ def _key_text(frame: float, value: float, how: str) -> str:
     if how != keyframes.DEFAULT_INTERPOLATION:
         words.append(how.lower())
     return "(" + ", ".join(words) + ")"
-
-
-def _under(node, data_path: str) -> str:
-    return data_path[len(node.path_from_id()) + 1:]
