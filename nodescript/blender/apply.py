@@ -73,14 +73,19 @@ def checked_graph(path: str, force: bool, err: Echo) -> ir.Graph:
 def graph_or_stop(result, force: bool) -> ir.Graph:
     """checked_graph's verdict on a LintResult (the extension shows the findings itself)."""
     path = result.path
-    errors = [d for d in result.diagnostics if d.is_error]
-    precision = [d for d in errors if _rule_number(d.code) >= FORCE_FROM]
+    errors, precision = errors_and_precision(result.diagnostics)
     if result.graph is None or len(errors) > len(precision):
         raise Stop(EXIT_DIFFERS, f"{path}: fix the errors above first")
     if precision and not force:
         raise Stop(EXIT_DIFFERS, f"{path}: {len(precision)} precision error(s) above; fix "
                    "them or pass --force")
     return result.graph
+
+
+def errors_and_precision(diagnostics) -> tuple[list, list]:
+    """(every error, the precision errors among them: NS3xx, which --force lets through)."""
+    errors = [d for d in diagnostics if d.is_error]
+    return errors, [d for d in errors if _rule_number(d.code) >= FORCE_FROM]
 
 
 def _rule_number(code: str) -> int:
@@ -197,7 +202,7 @@ def _run_locked(opts: Options, echo: Echo, err: Echo) -> int:
         raise Stop(EXIT_ERROR, str(exc)) from None
     lost = [] if opts.prune else changes.lost()
     if opts.dry_run or opts.check:
-        notes = _sharing_notes(executor, scene, p, lowering, changes, copying=True)
+        notes = sharing_notes(executor, scene, p, lowering, changes, copying=True)
         notes += [f"note: apply stops here without --prune: {what}" for what in lost]
         return _report(changes, f"scene {scene.name!r}", opts.check, echo, notes)
     if lost:
@@ -207,7 +212,7 @@ def _run_locked(opts: Options, echo: Echo, err: Echo) -> int:
     return _write(executor, scene, p, lowering, changes, opts, echo)
 
 
-def _sharing_notes(executor, scene, p, lowering, changes, copying: bool) -> list[str]:
+def sharing_notes(executor, scene, p, lowering, changes, copying: bool) -> list[str]:
     """What else a change reaches: a 5.0 compositor other scenes share (apply copies it for this
     scene first; with `copying`, say so), node groups other scenes' compositors use (one
     datablock for all: they change too)."""
@@ -242,7 +247,7 @@ def _write(executor, scene, p, lowering, changes, opts: Options, echo: Echo) -> 
     if not changes and in_place:
         echo(f"{where} is up to date; nothing written")
         return EXIT_OK
-    notes = _sharing_notes(executor, scene, p, lowering, changes, copying=False) if changes else []
+    notes = sharing_notes(executor, scene, p, lowering, changes, copying=False) if changes else []
     made = _apply(executor, scene, p, lowering, notes) if changes else 0
     _save(executor, dest, in_place)
     for line in notes:

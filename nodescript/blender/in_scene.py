@@ -52,7 +52,7 @@ class Prepared:
                         for pv in self.changes.passes if pv.scene and pv.scene != self.scene.name]
 
     def notes(self, copying: bool) -> list[str]:
-        return apply._sharing_notes(executor, self.scene, self.plan, self.lowering,
+        return apply.sharing_notes(executor, self.scene, self.plan, self.lowering,
                                     self.changes, copying)
 
 
@@ -78,10 +78,9 @@ def prepare(scene, graph_path: str, *, force: bool = False, effect: str | None =
 
 def _why(message: str, findings: list[Diagnostic], force: bool) -> str:
     """apply's Stop message in the panel's terms (no "above", no --force)."""
-    errors = [d for d in findings if d.is_error]
+    errors, precision = apply.errors_and_precision(findings)
     if not errors:
         return message
-    precision = [d for d in errors if apply._rule_number(d.code) >= apply.FORCE_FROM]
     first = f"{errors[0].code}: {errors[0].message}"
     if len(errors) == len(precision) and not force:
         return (f"{len(precision)} precision error(s) in the file, nothing changed (fix them, "
