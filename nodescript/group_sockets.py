@@ -20,6 +20,10 @@ NEW_SOCKET: dict[str, tuple] = {
     "BOOLEAN": (False, None, None, None),
 }
 COMPONENTS = {"VECTOR": 3, "RGBA": 4}
+# A param's type -> the interface socket type Blender makes for it (lowering, the chunked build,
+# export reading it back).
+SOCKET_IDNAMES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
+                  "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt", "BOOLEAN": "NodeSocketBool"}
 
 
 class SettingError(ValueError):

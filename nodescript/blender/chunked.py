@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nodescript import group_sockets
 from nodescript.blender import plan
 
 # Nodes built straight in the target tree: Render Layers may not be in a group (4.x), the
@@ -23,8 +24,7 @@ DIRECT = frozenset({"CompositorNodeRLayers", "CompositorNodeComposite", "Composi
                     "CompositorNodeOutputFile", "NodeGroupInput", "NodeGroupOutput"})
 # Below this many new nodes the plain build is as fast.
 MIN_NODES = 48
-INTERFACE_TYPES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
-                   "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt", "BOOLEAN": "NodeSocketBool"}
+INTERFACE_TYPES = group_sockets.SOCKET_IDNAMES
 
 
 @dataclass

@@ -11,7 +11,7 @@ import struct
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from nodescript import catalog, vocabulary
+from nodescript import catalog, group_sockets, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import SocketSpec
 from nodescript.syntax.names import RESERVED
@@ -26,14 +26,12 @@ SKIPPED_PROPERTIES = frozenset({"ui_shortcut", "active_input_index", "active_ite
 POINTER_PROPERTIES = frozenset({"scene", "image", "clip", "mask"})
 # Input socket types whose unlinked value the language can write.
 VALUE_SOCKET_TYPES = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR", "MENU", "STRING"})
-# What a fresh node-group interface socket holds (apply creates interfaces without defaults).
-GROUP_SOCKET_DEFAULTS = {"VALUE": 0.0, "INT": 0, "BOOLEAN": False, "RGBA": (0.0, 0.0, 0.0, 1.0),
-                         "VECTOR": (0.0, 0.0, 0.0)}
+# What a fresh node-group interface socket holds (a param that declares no default has it).
+GROUP_SOCKET_DEFAULTS = {type_: group_sockets.new_socket(type_)["default"]
+                         for type_ in group_sockets.NEW_SOCKET}
 GROUP_WORDS = {"VALUE": "float", "RGBA": "color", "VECTOR": "vector", "INT": "int",
                "BOOLEAN": "bool"}
-INTERFACE_TYPES = {"NodeSocketFloat": "VALUE", "NodeSocketColor": "RGBA",
-                   "NodeSocketVector": "VECTOR", "NodeSocketInt": "INT",
-                   "NodeSocketBool": "BOOLEAN"}
+INTERFACE_TYPES = {idname: type_ for type_, idname in group_sockets.SOCKET_IDNAMES.items()}
 # 5.0 item type -> the word `out.name(type=...)` takes (resolve.file_output.INPUT_TYPES).
 ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 # 5.0 MapValue emulation: Math node role -> (MapValue property, switch property).

@@ -22,9 +22,7 @@ FILE_OUTPUT = vocabulary.KIND_OVERRIDES["CompositorNodeOutputFile"]
 
 class Lowering:
     # IR socket type -> interface socket type of node groups.
-    INTERFACE_SOCKET_TYPES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
-                              "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt",
-                              "BOOLEAN": "NodeSocketBool"}
+    INTERFACE_SOCKET_TYPES = group_sockets.SOCKET_IDNAMES
     # Node properties never compared with the catalogue default: scene-dependent or UI state.
     UNMANAGED_PROPERTIES = frozenset({"layer", "ui_shortcut", "active_input_index",
                                       "active_item_index", "socket_idname", "label_size",

@@ -176,15 +176,12 @@ class Plan:
 def describe_interface_socket(sock: InterfaceSocket) -> str:
     """`input 'fac' NodeSocketFloat default=0.5 subtype='FACTOR'`: settings a new socket of its
     type would not have."""
-    type_ = next((t for t, name in _SOCKET_TYPE_NAMES.items() if name == sock.socket_type), None)
+    type_ = next((t for t, name in group_sockets.SOCKET_IDNAMES.items()
+                  if name == sock.socket_type), None)
     fresh = group_sockets.new_socket(type_) if type_ else {}
     words = [f"{k}={v!r}" for k, v in sock.settings().items() if v is not None and v != fresh.get(k)]
     return " ".join([sock.in_out.lower(), repr(sock.name), sock.socket_type, *words])
 
-
-_SOCKET_TYPE_NAMES = {"VALUE": "NodeSocketFloat", "RGBA": "NodeSocketColor",
-                      "VECTOR": "NodeSocketVector", "INT": "NodeSocketInt",
-                      "BOOLEAN": "NodeSocketBool"}
 
 
 def describe_node(node: Node) -> str:
