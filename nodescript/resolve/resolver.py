@@ -491,7 +491,6 @@ class _GraphBuilder:
                 names.update(curves.setting_names(spec))
             names.update(vocabulary.fold(s.name) if " " in s.name else s.name.lower()
                          for s in self.sockets(node, version, "inputs"))
-        # The node's own first: a listing cut short still shows them.
         return sorted(names - set(COMMON_ARGS)) + sorted(COMMON_ARGS)
 
     # --- sockets --------------------------------------------------------------
