@@ -175,7 +175,8 @@ def _chain(chain: ast.Chain, indent: str) -> list[str]:
 def element(elem) -> str:
     if isinstance(elem, ast.InlineNode):
         return call(elem.call) + (f" as {name_text(elem.alias)}" if elem.alias else "")
-    text = name_text(elem.node) + (socket(elem.socket) if elem.socket else "")
+    name = "group" if elem.interface else name_text(elem.node)
+    text = name + (socket(elem.socket) if elem.socket else "")
     if elem.args is not None:
         text += f"({_args(elem.args)})"
     return text
@@ -189,8 +190,8 @@ def socket(ref: ast.SocketRef) -> str:
 
 def _param(p: ast.Param) -> str:
     if not p.type:
-        return p.name
-    return f"{p.name}: {p.type}" + (f"({_args(p.args)})" if p.args else "")
+        return name_text(p.name)
+    return f"{name_text(p.name)}: {p.type}" + (f"({_args(p.args)})" if p.args else "")
 
 
 def call(c: ast.NodeCall) -> str:

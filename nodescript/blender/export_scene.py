@@ -271,7 +271,7 @@ class SceneExporter:
 
 
 def group_header(group: GroupText) -> str:
-    params = lambda ps: ", ".join(f"{n}: {t}" for n, t in ps)
+    params = lambda ps: ", ".join(f"{name_text(n)}: {t}" for n, t in ps)
     return f"group {name_text(group.name)}({params(group.inputs)}) -> ({params(group.outputs)}) {{"
 
 

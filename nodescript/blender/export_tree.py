@@ -43,7 +43,8 @@ from nodescript.blender.export_text import (
 # File Output item type nodescript declares for a source socket type (as lowering does).
 from nodescript.blender.lower_file_output import ITEM_SOCKET_TYPES
 from nodescript.catalog import NodeSpec, SocketSpec
-from nodescript.syntax.names import name_text
+from nodescript.ir import GROUP_INPUT, GROUP_OUTPUT
+from nodescript.syntax.names import is_bare, name_text
 
 if TYPE_CHECKING:
     from nodescript.blender.export_scene import SceneExporter
@@ -90,7 +91,8 @@ class Interface:
     def of(cls, tree, exporter: SceneExporter) -> Interface:
         # Each side its own names: an output may share an input's name (a link reads from one
         # and writes to the other).
-        names = {"INPUT": Names(reserved=set()), "OUTPUT": Names(reserved=set())}
+        names = {"INPUT": Names(reserved=set(), keep=True),
+                 "OUTPUT": Names(reserved=set(), keep=True)}
         params: dict[str, list[Param]] = {"INPUT": [], "OUTPUT": []}
         sockets = [i for i in tree.interface.items_tree if i.item_type == "SOCKET"]
         for item in sorted(sockets, key=lambda i: i.in_out != "INPUT"):
@@ -115,9 +117,6 @@ class Interface:
 
     def find(self, side: str, identifier: str) -> Param | None:
         return next((p for p in self.params[side] if p.identifier == identifier), None)
-
-    def names(self) -> set[str]:
-        return {p.name for ps in self.params.values() for p in ps}
 
 
 # Interface socket settings -> their RNA names (as the executor reads them).
@@ -162,7 +161,9 @@ class TreeExporter:
         self.dialect = scene_exporter.dialect
         self.tree = tree
         self.interface = interface
-        self.names = Names(reserved=interface.names() if interface else set(), keep=True)
+        # A node may share a group socket's name (links then write `group.Image`); the interface
+        # nodes' own names are the language's for the group's sockets.
+        self.names = Names(reserved={GROUP_INPUT, GROUP_OUTPUT} if interface else set(), keep=True)
         self.units: list[Unit] = []
         self.unit_of: dict[str, Unit] = {}             # bpy node name -> unit
         self.kinds = scene_exporter.kinds
@@ -448,7 +449,7 @@ class TreeExporter:
     def source(self, node, socket) -> End | None:
         if node.bl_idname == "NodeGroupInput" and self.interface is not None:
             param = self.interface.find("INPUT", socket.identifier)
-            return End(param.name, None, 0) if param else None
+            return End(self.interface_ref(param.name), None, 0) if param else None
         unit = self.unit_of.get(node.name)
         ref = None if unit is None else self.output_ref(unit, node, socket)
         if ref is None:
@@ -458,13 +459,19 @@ class TreeExporter:
     def destination(self, node, socket) -> End | None:
         if node.bl_idname == "NodeGroupOutput" and self.interface is not None:
             param = self.interface.find("OUTPUT", socket.identifier)
-            return End(param.name, None, 0) if param else None
+            return End(self.interface_ref(param.name), None, 0) if param else None
         unit = self.unit_of.get(node.name)
         if unit is None:
             return None
         index = index_of(node.inputs, socket)
         ref = self.input_ref(unit, node, socket, index)
         return None if ref is None else End(name_text(unit.name) + ref, unit.name, index)
+
+    def interface_ref(self, name: str) -> str:
+        """A group socket as a link end: its bare name where that names no node of the body."""
+        if is_bare(name) and name not in self.names.taken:
+            return name
+        return "group" + ref(name)
 
     def output_ref(self, unit: Unit, node, socket) -> str | None:
         if unit.emulated:

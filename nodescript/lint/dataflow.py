@@ -217,10 +217,20 @@ class Flow:
         return self._all_data[node]
 
     # -- queries --
+    def links_into_output(self, socket: str) -> list[ir.Link]:
+        """The links of a group body into the group's output `socket`."""
+        return [link for link in self.links_into(ir.GROUP_OUTPUT) if link.to_socket == socket]
+
+    def group_input(self, link: ir.Link) -> str | None:
+        """The group input a link of a group body starts from, None when it starts at a node."""
+        if link.from_node == ir.GROUP_INPUT and link.from_node not in self.graph.nodes:
+            return link.from_socket
+        return None
+
     def out_passes(self, link: ir.Link) -> frozenset[str]:
         """Passes carried by the output socket a link starts from."""
-        if link.from_node in self.inputs and link.from_node not in self.graph.nodes:
-            return self.inputs[link.from_node]
+        if self.group_input(link) is not None:
+            return self.inputs.get(link.from_socket, frozenset())
         key = (link.from_node, link.bindings[self.version][0].identifier)
         return self.out.get(key, frozenset())
 
@@ -258,8 +268,8 @@ class Flow:
         default); None when the input is linked or not numeric."""
         link = self.link_into(node.name, identifier)
         if link is not None:               # a group input holding a constant on this instance
-            if link.from_node in self.input_values and link.from_node not in self.graph.nodes:
-                return self.input_values[link.from_node]
+            if self.group_input(link) in self.input_values:
+                return self.input_values[link.from_socket]
             return None
         spec = vocabulary.spec_for(node.kind, self.version)
         defaults = {s.identifier: s.default for s in spec[0].inputs} if spec else {}
@@ -469,7 +479,7 @@ def group_dependencies(graph: ir.Graph, version: str) -> dict[str, dict[str, fro
         result: dict[str, frozenset[str]] = {}
         for out in group.outputs:
             found: set[str] = set()
-            for link in flow.links_into(out.name):
+            for link in flow.links_into_output(out.name):
                 found |= flow.out_passes(link)
             result[out.name] = frozenset(found)
         deps[name] = result
@@ -525,7 +535,7 @@ def _link_reach(flow: Flow, link: ir.Link) -> frozenset[Sink]:
     graph, version = flow.graph, flow.version
     target = graph.nodes.get(link.to_node)
     if target is None:                                   # a group output inside a body
-        return flow.outputs_reach.get(link.to_node, frozenset())
+        return flow.outputs_reach.get(link.to_socket, frozenset())
     if target.semantics in SINK_KINDS:
         preview = target.is_preview or target.semantics == "Viewer"
         slot = link.to_socket if target.semantics == "FileOutput" else ""

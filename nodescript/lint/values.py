@@ -255,8 +255,7 @@ def node_function(flow, node: ir.Node, into: ir.Link) -> Callable[[float], float
     ident = into.bindings[version][1].identifier
     kind = node.semantics
     others = [link for link in flow.links_into(node.name) if link is not into
-              and not (link.from_node in flow.input_values      # a constant group input
-                       and link.from_node not in flow.graph.nodes)]
+              and flow.group_input(link) not in flow.input_values]   # a constant group input
     if kind in ("CombineColor", "CombineXYZ"):
         if props.get("mode", "RGB") != "RGB" or any(flow.out_passes(o) for o in others):
             return None
@@ -365,7 +364,8 @@ def _walk(flow, link, pass_of, limit, component=None):
             component = None                 # one value: every component of a vector is it
         node = flow.graph.nodes.get(name)
         if node is None:
-            return ("@" + name, steps[::-1], component) if name in flow.inputs else None
+            socket = flow.group_input(link)
+            return ("@" + socket, steps[::-1], component) if socket in flow.inputs else None
         if node.semantics == "RenderLayers":
             found = pass_of(out.name)
             return (found, steps[::-1], component) if found else None
@@ -420,7 +420,7 @@ def _through_group(flow, node, link, pass_of, limit, component=None):
                  and isinstance(values.get(s.name, 0.0), (int, float))}
     body = flow.body_flow(node.group, constants)
     out_name = link.bindings[flow.version][0].name
-    into_output = [l for l in body.links_into(out_name)]
+    into_output = body.links_into_output(out_name)
     if len(into_output) != 1:
         return None
     found = _walk(body, into_output[0], pass_of, limit, component)

@@ -15,7 +15,7 @@ from nodescript.resolve.scene import check_passes, resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
-from nodescript.syntax.names import name_text
+from nodescript.syntax.names import is_bare, name_text, quoted
 
 # Setting names every node accepts, handled by nodescript itself.
 COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color", "keys")
@@ -118,6 +118,23 @@ class _Resolver:
         return ir.GroupSocket(param.name, type_, settings)
 
 
+@dataclass(frozen=True)
+class _Interface:
+    """A link end at the group's own socket `name` (the group whose body is being built)."""
+    name: str
+
+    def __str__(self) -> str:          # as messages write it
+        return f"group.{self.name}" if is_bare(self.name) else f"group[{quoted(self.name)}]"
+
+
+def _ir_end(name: "str | _Interface", side: str) -> str:
+    """A link end's node in the IR: a group's sockets are its Group Input's outputs and its
+    Group Output's inputs (the link's socket names which)."""
+    if isinstance(name, _Interface):
+        return ir.GROUP_INPUT if side == "outputs" else ir.GROUP_OUTPUT
+    return name
+
+
 class _GraphBuilder:
     """Builds one graph body (the scene's tree or a group's) statement by statement."""
 
@@ -185,8 +202,10 @@ class _GraphBuilder:
             name = elem.alias or self._auto_name(kind)
             ok = self._declare(name, elem.call, elem.span, anonymous=elem.alias is None)
             return (name if ok else None), None
-        if self.interface and elem.node in self.interface[1]:
-            return elem.node, elem.socket
+        if elem.interface:
+            return self._interface_end(elem), None
+        if self.interface and elem.node in self.interface[1] and elem.node not in self.reserved:
+            return _Interface(elem.node), elem.socket   # a bare socket name, where no node has it
         if elem.node in self.broken:
             return None, None
         if elem.node in self.graph.nodes:
@@ -195,6 +214,22 @@ class _GraphBuilder:
             return self._bare_kind(elem), elem.socket
         self._undefined(elem)
         return None, None
+
+    def _interface_end(self, elem: ast.Endpoint) -> _Interface | None:
+        """`group.Image`: the group's socket, also where a node of the body has that name."""
+        key = elem.socket.key
+        if not self.interface:
+            self.r.error(codes.UNDEFINED_NAME, "`group.NAME` is a socket of the group whose body "
+                         "it is in: here is no group", elem.span)
+        elif isinstance(key, int):
+            self.r.error(codes.UNKNOWN_SOCKET, "a group's sockets are named: write "
+                         '`group.NAME` or `group["NAME"]`', elem.socket.span)
+        elif key not in self.interface[1]:
+            self.r.error(codes.UNKNOWN_SOCKET, f"the group has no socket `{key}`",
+                         elem.socket.span, did_you_mean(key, list(self.interface[1])))
+        else:
+            return _Interface(key)
+        return None
 
     def _names_kind(self, word: str) -> bool:
         kind = word if word in self.groups else vocabulary.find_kind(word)
@@ -223,8 +258,13 @@ class _GraphBuilder:
 
     # --- nodes ----------------------------------------------------------------
     def _declare(self, name: str, call: ast.NodeCall, span: Span, anonymous: bool) -> bool:
-        if name in self.graph.nodes or (self.interface and name in self.interface[1]):
+        if name in self.graph.nodes:
             self.r.error(codes.DUPLICATE_NAME, f"`{name}` is already defined", span)
+            self.broken.add(name)
+            return False
+        if self.interface and name in (ir.GROUP_INPUT, ir.GROUP_OUTPUT):
+            self.r.error(codes.DUPLICATE_NAME, f"`{name}` is the name of the group's own "
+                         "interface node: name this node otherwise", span)
             self.broken.add(name)
             return False
         if call.kind == vocabulary.EXACT_CALL and call.kind not in self.groups:
@@ -520,8 +560,8 @@ class _GraphBuilder:
     def _endpoint_socket(self, name: str, ref: ast.SocketRef | None, version: str, side: str,
                          span: Span) -> SocketSpec | None | str:
         """The socket on `side` of node `name`, or an error string."""
-        if self.interface and name in self.interface[1]:
-            sockets = self._interface_sockets_of(name, side)
+        if isinstance(name, _Interface):
+            sockets = self._interface_sockets_of(name.name, side)
             return sockets[0] if sockets else "missing"
         node = self.graph.nodes[name]
         sockets = self.sockets(node, version, side)
@@ -544,7 +584,7 @@ class _GraphBuilder:
         if dst_node is not None and dst_node.kind == FILE_OUTPUT:
             self._link_file_output(src, src_ref, dst_node, dst_ref, span, settings)
             return
-        link = ir.Link(src, "", dst, "", span)
+        link = ir.Link(_ir_end(src, "outputs"), "", _ir_end(dst, "inputs"), "", span)
         for version in self.graph.targets:
             pair = self._link_sockets(src, src_ref, dst, dst_ref, version, span)
             if pair is None:
@@ -590,7 +630,7 @@ class _GraphBuilder:
                 self._binding_of(dst, into, version, "inputs"))
 
     def _binding_of(self, name: str, sock: SocketSpec, version: str, side: str) -> ir.SocketBinding:
-        if self.interface and name in self.interface[1]:
+        if isinstance(name, _Interface):
             group, _ = self.interface
             pool = group.inputs if side == "outputs" else group.outputs
             index = [s.name for s in pool].index(sock.name)
@@ -635,7 +675,9 @@ class _GraphBuilder:
             key = (link.to_node, version, into.index)
             if key in self.linked_inputs:
                 first = self.linked_inputs[key]
-                self.r.error(codes.INPUT_LINKED_TWICE, f"input `{link.to_node}.{into.name}` is already "
+                into_text = _Interface(into.name) if link.to_node == ir.GROUP_OUTPUT and \
+                    self.interface else f"{link.to_node}.{into.name}"
+                self.r.error(codes.INPUT_LINKED_TWICE, f"input `{into_text}` is already "
                              f"linked from `{first.from_node}` (line {first.span.line})", span)
                 return False
         for version, (_, into) in link.bindings.items():
@@ -649,7 +691,7 @@ class _GraphBuilder:
             self.r.error(codes.UNKNOWN_SOCKET, "File Output inputs are named: write "
                          f"`{name_text(node.name)}.\"name\"`", dst_ref.span)
             return
-        link = ir.Link(src, "", node.name, "", span)
+        link = ir.Link(_ir_end(src, "outputs"), "", node.name, "", span)
         slots = self.slots.setdefault(node.name, _Slots())
         for version in reversed(self.graph.targets):
             out = self._endpoint_socket(src, src_ref, version, "outputs", span)

@@ -88,6 +88,8 @@ class Endpoint:
     span: Span
     # `out.preview(format=png)`: a File Output input's own format; None when not given.
     args: tuple[Arg, ...] | None = None
+    # `group.Image`: the socket of the group whose body this is (node is then "group").
+    interface: bool = False
 
 
 @dataclass(slots=True)

@@ -251,8 +251,8 @@ class _AstBuilder:
         return tuple(x for x in c if isinstance(x, ast.Param))
 
     def param(self, c):
-        args = c[4] if len(c) > 4 else ()            # NAME ":" NAME "(" args ")"
-        return ast.Param(str(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c), args)
+        args = c[4] if len(c) > 4 else ()            # name ":" NAME "(" args ")"
+        return ast.Param(_name(c[0]), str(c[2]) if len(c) > 2 else None, self._span(c), args)
 
     def node_stmt(self, c):
         return ast.NodeStmt(_name(c[0]), c[2], self._span(c), _token_span(c[0], self.path))
@@ -266,6 +266,10 @@ class _AstBuilder:
     def endpoint(self, c):
         return ast.Endpoint(_name(c[0]), c[1] if len(c) > 1 else None, self._span(c),
                             c[3] if len(c) > 2 else None)
+
+    def interface_endpoint(self, c):
+        return ast.Endpoint("group", c[1], self._span(c), c[3] if len(c) > 2 else None,
+                            interface=True)
 
     def socket_name(self, c):
         tok = c[1]

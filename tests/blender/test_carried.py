@@ -189,6 +189,50 @@ def test_passes_of_a_second_view_layer_are_enabled_on_it(cli, tmp_path):
     assert snapshot(bpy.context.scene)["view_layers"] == before
 
 
+def test_a_node_named_like_a_group_socket_and_sockets_named_with_spaces_keep_their_names(
+        cli, tmp_path):
+    """A node inside a group may have the name of one of the group's sockets, and a socket any
+    Blender name: export writes the socket as `group.Image` / `group."Depth Scale"`, and apply
+    rebuilds the names as they were (no `Image_2`, no `Depth_Scale`)."""
+    group = bpy.data.node_groups.new("Shade", "CompositorNodeTree")
+    group.interface.new_socket("Image", in_out="INPUT", socket_type="NodeSocketColor")
+    group.interface.new_socket("Depth Scale", in_out="INPUT", socket_type="NodeSocketFloat")
+    group.interface.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
+    inside_in, inside_out = group.nodes.new("NodeGroupInput"), group.nodes.new("NodeGroupOutput")
+    image = add(group, "InvertColor", "Image")
+    colour = next(s for s in image.inputs if s.type == "RGBA")
+    fac = next(s for s in image.inputs if s.type == "VALUE")
+    scale = add(group, "Math", "Depth Scale", operation="MULTIPLY")
+    group.links.new(inside_in.outputs["Image"], colour)
+    group.links.new(image.outputs[0], inside_out.inputs["Image"])
+    group.links.new(inside_in.outputs["Depth Scale"], scale.inputs[0])
+    group.links.new(scale.outputs[0], fac)
+    tree = empty_compositor(bpy.context.scene)
+    rl = add(tree, "RenderLayers", "rl")
+    shade = add(tree, "Group", "shade", node_tree=group)
+    view = add(tree, "Viewer", "view")
+    tree.links.new(rl.outputs["Image"], shade.inputs[0])
+    tree.links.new(shade.outputs[0], view.inputs[0])
+    text = exported()
+    assert 'group Shade(Image: color, "Depth Scale": float) -> (Image: color) {' in text, text
+    assert "group.Image -> Image." in text and "\n    Image.Color -> group.Image" in text, text
+    assert 'group."Depth Scale" -> "Depth Scale"' in text, text
+    assert "Image_2" not in text and "Depth_Scale" not in text, text
+    blend = tmp_path / "shade.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph = tmp_path / "shade.nodes"
+    graph.write_text(text, encoding="utf-8")
+    ran = cli("apply", blend, graph, "--check")
+    assert ran.code == 0 and not drift(ran.out), ran.out + ran.err
+    before = snapshot(bpy.context.scene)              # the file apply --check loaded
+    compositor(bpy.context.scene).nodes.clear()
+    bpy.data.node_groups.remove(bpy.data.node_groups["Shade"])
+    apply_text(text)
+    after = snapshot(bpy.context.scene)
+    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert exported() == text
+
+
 def test_group_socket_settings_are_exported_and_rebuilt():
     group = bpy.data.node_groups.new("Blend", "CompositorNodeTree")
     fac = group.interface.new_socket("Fac", in_out="INPUT", socket_type="NodeSocketFloat")

@@ -115,6 +115,60 @@ def test_an_output_may_share_an_input_name_but_not_another_outputs():
     assert [code for code, _ in found] == ["NS105"], found
 
 
+SHARED = """group Shade(Image: color, "Depth Scale": float) -> (Image: color) {
+    "Depth Scale" = Math(operation=multiply)
+    Image = InvertColor()
+
+    group."Depth Scale" -> "Depth Scale".Value
+    "Depth Scale".Value -> Image.Fac
+    group.Image -> Image.Color
+    Image.Color -> group.Image
+}
+
+rl = RenderLayers()
+rl.Image -> Shade(depth_scale=2) -> Viewer()
+"""
+
+
+def test_group_dot_names_the_groups_socket_where_a_node_has_its_name():
+    body = graph(SHARED).groups["Shade"].body
+    assert set(body.nodes) == {"Depth Scale", "Image"}
+    ends = [(l.from_node, l.from_socket, l.to_node, l.to_socket) for l in body.links]
+    assert ("Group Input", "Depth Scale", "Depth Scale", "Value") in ends
+    assert ("Group Input", "Image", "Image", "Color") in ends
+    assert ("Image", "Color", "Group Output", "Image") in ends
+    p = lower(graph(SHARED), "4.5")
+    assert "link Group Input[0] -> Image.Color\n  link Image.Color -> Group Output[0]" \
+        in p.describe()
+
+
+def test_sockets_named_like_nodes_and_quoted_socket_names_are_formatted_in_place():
+    source = TARGET + "\n" + SHARED
+    assert format_source(source) == source
+
+
+def test_a_bare_socket_name_is_the_node_where_one_has_it():
+    # `Image` here is the Invert node: the group's input is only reached as `group.Image`
+    found = errors("group G(Image: color) -> (Image: color) {\n    Image = InvertColor()\n"
+                   "    Image -> Image\n}\n")
+    assert found == [("NS110", "this link closes a cycle: `Image` feeds `Image`")], found
+
+
+@pytest.mark.parametrize("body, code, message", [
+    ("group.Nope -> Blur() -> group.Image", "NS103", "the group has no socket `Nope`"),
+    ("group[0] -> Blur() -> group.Image", "NS103", "a group's sockets are named"),
+    ('"Group Input" = Blur()', "NS105", "the group's own interface node"),
+])
+def test_bad_group_socket_references(body, code, message):
+    found = errors(f"group G(Image: color) -> (Image: color) {{\n    {body}\n}}\n")
+    assert any(c == code and message in m for c, m in found), found
+
+
+def test_group_dot_outside_a_group_is_an_error():
+    found = errors("rl = RenderLayers()\nrl.Image -> group.Image\n")
+    assert found and "here is no group" in found[0][1], found
+
+
 LAYERS = """scene { passes = [depth] }
 rl = RenderLayers()
 aux = RenderLayers(layer="Aux", passes=[normal, uv])

@@ -118,7 +118,10 @@ def test_group_definition_and_use():
     """).graph
     assert graph.nodes["g"].kind == "Group" and graph.nodes["g"].group == "ToMeters"
     body = graph.groups["ToMeters"].body
-    assert [(l.from_node, l.to_node) for l in body.links] == [("d", "Math_1"), ("Math_1", "m")]
+    # the group's sockets are its interface nodes' (named like Blender's), the socket says which
+    assert [(l.from_node, l.from_socket, l.to_node) for l in body.links] == [
+        ("Group Input", "d", "Math_1"), ("Math_1", "Value", "Group Output")]
+    assert body.links[1].to_socket == "m"
 
 
 def test_a_group_named_like_a_node_type_is_what_the_name_calls_in_its_file():
