@@ -108,8 +108,12 @@ class Interface:
                 if getattr(item, what, None):
                     exporter.note(f'group "{tree.name}": socket "{item.name}" has {what} set, '
                                   "which is not exported")
-            params[item.in_out].append(Param(names[item.in_out].take(item.name), type_,
-                                             item.identifier, settings))
+            name = names[item.in_out].take(item.name)
+            if name != item.name:
+                exporter.note(f'group "{tree.name}": another {item.in_out.lower()} is named '
+                              f'"{item.name}" too; this one is written {name} (a group\'s '
+                              "sockets have one name each), so apply renames it")
+            params[item.in_out].append(Param(name, type_, item.identifier, settings))
         return cls(params)
 
     def words(self, side: str) -> list[tuple[str, str]]:

@@ -297,3 +297,14 @@ def test_a_pass_off_on_a_second_view_layer_is_reported_there():
     found = [d for d in lint_source(text, "exported.nodes").diagnostics if d.code == "NS309"]
     assert len(found) == 1 and "`rl_aux`'s `passes` (view layer \"Aux\")" in found[0].message, \
         [d.render() for d in found]
+
+
+def test_two_group_inputs_of_one_name_are_written_apart_with_a_note():
+    group = bpy.data.node_groups.new("Pair", "CompositorNodeTree")
+    for _ in range(2):
+        group.interface.new_socket("A", in_out="INPUT", socket_type="NodeSocketFloat")
+    tree = empty_compositor(bpy.context.scene)
+    add(tree, "Group", "pair", node_tree=group)
+    text = exported()
+    assert "group Pair(A: float, A_2: float) -> () {" in text, text
+    assert 'group "Pair": another input is named "A" too; this one is written A_2' in text, text
