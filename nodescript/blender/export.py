@@ -56,24 +56,27 @@ class ExportedScene:
 
 # --- entry points ---------------------------------------------------------------------------
 
-def export_file(blend_path, scene_name: str | None = None, effect: str | None = None) -> str:
+def export_file(blend_path, scene_name: str | None = None, effect: str | None = None,
+                pin_layout: bool = False) -> str:
     """Open `blend_path` (scripts disabled, never saved) and export one scene (default: active);
-    with compositor effects (5.3), one effect (default: the only or active one)."""
-    return export_file_with_names(blend_path, scene_name, effect).text
+    with compositor effects (5.3), one effect (default: the only or active one). `pin_layout`:
+    every node's location is written (`at=`)."""
+    return export_file_with_names(blend_path, scene_name, effect, pin_layout).text
 
 
 def export_file_with_names(blend_path, scene_name: str | None = None,
-                           effect: str | None = None) -> ExportedScene:
+                           effect: str | None = None, pin_layout: bool = False) -> ExportedScene:
     """export_file, with the Blender names of what each line of the text stands for."""
     from nodescript.process import c_stdout_silenced
 
     # Blender's own printing ("Read blend", RNA warnings while properties are read) would land
     # in the printed text or in `lint --format json`: none of it reaches stdout.
     with c_stdout_silenced():
-        return _export_quietly(blend_path, scene_name, effect)
+        return _export_quietly(blend_path, scene_name, effect, pin_layout)
 
 
-def _export_quietly(blend_path, scene_name: str | None, effect: str | None) -> ExportedScene:
+def _export_quietly(blend_path, scene_name: str | None, effect: str | None,
+                    pin_layout: bool) -> ExportedScene:
     try:
         import bpy
     except ImportError:
@@ -85,7 +88,8 @@ def _export_quietly(blend_path, scene_name: str | None, effect: str | None) -> E
     # Opening an older file upgrades it in memory only: export never saves.
     open_blend(blend_path, allow_upgrade=True)
     scene = _pick_scene(bpy, scene_name, str(blend_path))
-    return export_scene_with_names(scene, version=running_version(), effect=effect)
+    return export_scene_with_names(scene, version=running_version(), effect=effect,
+                                   pin_layout=pin_layout)
 
 
 def export_file_rendering_effects(blend_path, scene_name: str | None = None) -> list[ExportedScene]:
@@ -137,19 +141,22 @@ def _pick_scene(bpy, name: str | None, path: str):
     raise ExportError(f'{path}: no scene "{name}"; the file has {names}')
 
 
-def export_scene(scene, *, version: str, effect: str | None = None) -> str:
+def export_scene(scene, *, version: str, effect: str | None = None,
+                 pin_layout: bool = False) -> str:
     """The scene's compositor as canonical `.nodes` text for Blender `version` ("4.2", ...)."""
-    return export_scene_with_names(scene, version=version, effect=effect).text
+    return export_scene_with_names(scene, version=version, effect=effect,
+                                   pin_layout=pin_layout).text
 
 
-def export_scene_with_names(scene, *, version: str, effect: str | None = None) -> ExportedScene:
+def export_scene_with_names(scene, *, version: str, effect: str | None = None,
+                            pin_layout: bool = False) -> ExportedScene:
     """export_scene, with the Blender names of what each line of the text stands for."""
     from nodescript.fmt import format_source
 
     if version not in catalog.supported_versions():
         raise ExportError(f"no catalogue for Blender {version}; nodescript knows "
                           f"{', '.join(catalog.supported_versions())}")
-    exporter = SceneExporter(scene, version, effect)
+    exporter = SceneExporter(scene, version, effect, pin_layout)
     try:
         text = format_source(exporter.run())
     except compositor.CompositorError as exc:
@@ -170,7 +177,10 @@ def export_scene_with_names(scene, *, version: str, effect: str | None = None) -
                    "export (default: the only or active one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE.nodes",
               help="Write here instead of printing.")
-def export_command(blend, scene_name, effect, output):
+@click.option("--pin-layout", is_flag=True,
+              help="Write every node's location (`at=`), so apply puts nodes where they are "
+                   "(default: the layout stays the user's).")
+def export_command(blend, scene_name, effect, output, pin_layout):
     """Write a .blend scene's compositor as a `.nodes` file (needs bpy)."""
     from nodescript.blender.blendfile import BlendError
     from nodescript.blender.needs_bpy import bpy_missing
@@ -185,7 +195,7 @@ def export_command(blend, scene_name, effect, output):
     if problem:
         raise click.UsageError(f"will not write {output}: {problem}")
     try:
-        text = export_file(blend, scene_name, effect)
+        text = export_file(blend, scene_name, effect, pin_layout)
     except (ExportError, BlendError) as exc:
         raise click.ClickException(str(exc)) from None
     if output is None:

@@ -35,9 +35,10 @@ class GroupText:
 
 
 class SceneExporter:
-    def __init__(self, scene, version: str, effect: str | None = None):
+    def __init__(self, scene, version: str, effect: str | None = None, pin_layout: bool = False):
         self.scene = scene
         self.effect = effect
+        self.pin_layout = pin_layout
         self.version = version
         self.dialect = dialects.get(version)
         self.catalog = catalog.load(version)

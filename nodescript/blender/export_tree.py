@@ -212,6 +212,8 @@ class TreeExporter:
                 unit.args.append("preview=true")
             if unit.nodes[0].use_custom_color:
                 unit.args.append(f"color={numbers_text(tuple(unit.nodes[0].color), False)}")
+            if self.x.pin_layout and len(unit.nodes) == 1:   # an emulation's others follow it
+                unit.args.append(f"at={numbers_text(tuple(unit.nodes[0].location), False)}")
             unit.args += keys_args(self.x, unit.kind, unit.nodes, unit.emulated)
 
     def is_emulation(self, node, tag: dict) -> bool:

@@ -97,10 +97,12 @@ class Ran:
 def cli(bpy):
     """cli("apply", scene, graph, "--check") -> Ran(code, out, err), in this process."""
     from nodescript.blender import commands
+    from nodescript.blender.export import export_command
 
     group = click.Group()
     group.add_command(commands.apply)
     group.add_command(commands.render)
+    group.add_command(export_command)
 
     def run(*args) -> Ran:
         result = CliRunner().invoke(group, [str(a) for a in args], catch_exceptions=False)

@@ -308,3 +308,21 @@ def test_two_group_inputs_of_one_name_are_written_apart_with_a_note():
     text = exported()
     assert "group Pair(A: float, A_2: float) -> () {" in text, text
     assert 'group "Pair": another input is named "A" too; this one is written A_2' in text, text
+
+
+def test_export_pin_layout_writes_locations_that_apply_puts_back(cli, tmp_path):
+    tree = keyed_tree()
+    frame = add(tree, "Frame", "box", label="Box")
+    tree.nodes["scale"].parent = frame
+    for name, at in (("rl", (-412.5, 37.25)), ("view", (640.0, -120.0)), ("tint", (3.0, 250.0))):
+        tree.nodes[name].location = at
+    blend = tmp_path / "laid-out.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    ran = cli("export", blend, "--pin-layout")
+    assert ran.code == 0 and "rl = RenderLayers(at=(-412.5, 37.25))" in ran.out, ran.out + ran.err
+    assert "at=" not in export_scene(bpy.context.scene, version=V)      # the default: no pins
+    before = snapshot(bpy.context.scene)
+    compositor(bpy.context.scene).nodes.clear()
+    apply_text(ran.out)
+    after = snapshot(bpy.context.scene)
+    assert not differences(before, after, layout=True), differences(before, after, True)
