@@ -103,7 +103,7 @@ def _driver(item) -> Driver:
     if match is None:
         raise DriversError(f"`{item[0]}` is not a value's path under the node "
                            "(e.g. \"inputs[1].default_value\")")
-    variables = tuple(_variable(v) for v in item[2:])
+    variables = tuple(variable(v) for v in item[2:])
     names = [v[0] for v in variables]
     if len(set(names)) != len(names):
         raise DriversError(f"the driver of `{item[0]}` names a variable twice")
@@ -114,7 +114,7 @@ def _driver(item) -> Driver:
     return match["path"], int(match["index"] or 0), kind, expression, variables
 
 
-def _variable(var) -> Variable:
+def variable(var) -> Variable:
     if not (isinstance(var, tuple) and len(var) == 4 and all(isinstance(v, str) for v in var)):
         raise DriversError('a variable is ("name", "ID_TYPE", "id name", "data.path"), e.g. '
                            '("fps", "SCENE", "Scene", "render.fps")')

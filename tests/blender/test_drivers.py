@@ -1,0 +1,205 @@
+"""Drivers on node values (`drivers=[...]`): export writes those the form carries, apply
+makes each the graph names exactly (and only those), `--check` and `--dry-run` show them, the
+export applied onto an emptied compositor rebuilds them; drivers the form does not carry are
+noted and kept; apply never writes an expression Blender would run as Python, never makes a
+data-block a variable names."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.blender
+bpy = pytest.importorskip("bpy")
+
+from conftest import apply_text, empty_compositor  # noqa: E402
+from snapshot import compositor, differences, snapshot  # noqa: E402
+from test_carried import add, drift, exported  # noqa: E402
+
+from nodescript.blender import executor  # noqa: E402
+from nodescript.blender.lowering import dialect  # noqa: E402
+from nodescript.blender.node_values import ExecutionError  # noqa: E402
+from nodescript.resolve import load_graph  # noqa: E402
+
+V = "%d.%d" % tuple(bpy.app.version[:2])
+
+
+@pytest.fixture(autouse=True)
+def factory_blender():
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    yield
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def drive(owner, attr: str, expression: str = "", index: int = -1, kind: str = "SCRIPTED",
+          variables=()):
+    fc = owner.driver_add(attr, index)
+    d = fc.driver
+    d.type = kind
+    for name, id_type, found, path in variables:
+        var = d.variables.new()
+        var.name, var.type = name, "SINGLE_PROP"
+        var.targets[0].id_type = id_type
+        var.targets[0].id = found
+        var.targets[0].data_path = path
+    d.expression = expression
+    return fc
+
+
+def driven_tree():
+    """Render Layers -> Math (inputs 1 and 2 driven) -> Viewer; a Color whose blue is the sum
+    of two variables."""
+    scene = bpy.context.scene
+    tree = empty_compositor(scene)
+    rl = add(tree, "RenderLayers", "rl")
+    scale = add(tree, "Math", "scale", operation="MULTIPLY")
+    view = add(tree, "Viewer", "view")
+    tree.links.new(rl.outputs["Image"], scale.inputs[0])
+    tree.links.new(scale.outputs[0], view.inputs[0])
+    drive(scale.inputs[1], "default_value", "frame / 10")
+    drive(scale.inputs[2], "default_value", "fps * 2 if frame > 1 else min(fps, 3)",
+          variables=[("fps", "SCENE", scene, "render.fps")])
+    tint = add(tree, "Color", "tint")
+    drive(tint.outputs[0], "default_value", index=2, kind="SUM",
+          variables=[("a", "SCENE", scene, "render.fps_base"),
+                     ("b", "SCENE", scene, 'frame_current')])
+    return tree
+
+
+EXPECTED = [          # each driver as export writes it (fmt breaks the lists over lines)
+    '("inputs[1].default_value", "frame / 10")',
+    '("inputs[2].default_value", "fps * 2 if frame > 1 else min(fps, 3)", ("fps", "SCENE", '
+    '"Scene", "render.fps"))',
+    '("outputs[0].default_value[2]", sum, ("a", "SCENE", "Scene", "render.fps_base"), '
+    '("b", "SCENE", "Scene", "frame_current"))',
+]
+
+
+def test_drivers_are_exported_and_rebuilt():
+    tree = driven_tree()
+    before = snapshot(bpy.context.scene)
+    assert len(before["tree"]["animation"]["drivers"]) == 3
+    text = exported()
+    for line in EXPECTED:
+        assert line in text, text
+    assert "# export:" not in text, text
+    # onto an emptied compositor: the drivers come back, the same
+    tree.nodes.clear()
+    tree.animation_data_clear()
+    apply_text(text)
+    after = snapshot(bpy.context.scene)
+    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert exported() == text
+    assert all(fc.driver.is_simple_expression for fc in tree.animation_data.drivers
+               if fc.driver.type == "SCRIPTED")
+
+
+def test_check_reports_a_changed_driver_and_apply_makes_it(cli, tmp_path):
+    driven_tree()
+    blend = tmp_path / "driven.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph = tmp_path / "driven.nodes"
+    text = exported()
+    graph.write_text(text, encoding="utf-8")
+    ran = cli("apply", blend, graph, "--check")
+    assert ran.code == 0 and not drift(ran.out), ran.out + ran.err
+    # changed by hand in the file: drift, shown
+    tree = executor_tree()
+    tree.nodes["scale"].inputs[1].driver_add("default_value").driver.expression = "frame / 20"
+    bpy.ops.wm.save_mainfile()
+    ran = cli("apply", blend, graph, "--check")
+    assert ran.code == 1 and ('~ node scale driver inputs[1].default_value: "frame / 20" -> '
+                              '"frame / 10"') in ran.out, ran.out
+    # changed in the graph: made, and the others are left as they are
+    graph.write_text(text.replace('"frame / 10"', '"frame / 5 + 1"'), encoding="utf-8")
+    ran = cli("apply", blend, graph, "-o", tmp_path / "changed.blend")
+    assert ran.code == 0, ran.out + ran.err
+    bpy.ops.wm.open_mainfile(filepath=str(tmp_path / "changed.blend"), load_ui=False,
+                             use_scripts=False)
+    drivers = snapshot(bpy.context.scene)["tree"]["animation"]["drivers"]
+    assert [(d["data_path"], d["index"], d["type"], d["expression"]) for d in drivers] == [
+        ('nodes["scale"].inputs[1].default_value', 0, "SCRIPTED", "frame / 5 + 1"),
+        ('nodes["scale"].inputs[2].default_value', 0, "SCRIPTED",
+         "fps * 2 if frame > 1 else min(fps, 3)"),
+        ('nodes["tint"].outputs[0].default_value', 2, "SUM", ""),
+    ], drivers
+    ran = cli("apply", tmp_path / "changed.blend", graph, "--check")
+    assert ran.code == 0 and not drift(ran.out), ran.out
+
+
+def executor_tree():
+    return compositor(bpy.context.scene)
+
+
+def test_dry_run_describes_the_drivers_of_new_nodes(cli, tmp_path):
+    driven_tree()
+    blend = tmp_path / "driven.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph = tmp_path / "more.nodes"
+    graph.write_text(exported() + 'extra = Math(drivers=[("inputs[0].default_value", '
+                     '"sin(frame) * fps", ("fps", "SCENE", "Scene", "render.fps"))])\n',
+                     encoding="utf-8")
+    ran = cli("apply", blend, graph, "--dry-run")
+    assert ran.code == 0, ran.out + ran.err
+    assert ("drivers=[inputs[0].default_value \"sin(frame) * fps\" "
+            "fps=SCENE:'Scene'.render.fps]") in ran.out, ran.out
+
+
+def test_drivers_the_form_does_not_carry_are_noted_and_kept():
+    scene = bpy.context.scene
+    tree = driven_tree()
+    cube = bpy.data.objects.new("Cube", None)
+    scene.collection.objects.link(cube)
+    scale = tree.nodes["scale"]
+    fc = drive(scale.inputs[0], "default_value", "x * 2",
+               variables=[("x", "OBJECT", cube, "location[0]")])
+    fc.driver.variables[0].type = "TRANSFORMS"
+    drive(tree.nodes["tint"].outputs[0], "default_value", index=0,
+          expression="bpy.context.scene.frame_current")
+    text = exported()
+    assert ('node "scale": the driver on inputs[0].default_value is not exported (variable `x` '
+            "of type TRANSFORMS; apply keeps it on the node)") in text, text
+    assert ('node "tint": the driver on outputs[0].default_value is not exported (an '
+            "expression that is not one of Blender's simple expressions") in text, text
+    for line in EXPECTED:
+        assert line in text, text
+    before = snapshot(scene)
+    apply_text(text)
+    assert snapshot(scene)["tree"]["animation"] == before["tree"]["animation"]
+
+
+def test_a_variable_naming_a_missing_data_block_stops_apply(cli, tmp_path):
+    driven_tree()
+    blend = tmp_path / "driven.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    objects = len(bpy.data.objects)
+    graph = tmp_path / "missing.nodes"
+    graph.write_text(exported().replace('("fps", "SCENE", "Scene", "render.fps")',
+                                        '("fps", "OBJECT", "Nope", "location[0]")'),
+                     encoding="utf-8")
+    data = blend.read_bytes()
+    ran = cli("apply", blend, graph)
+    assert ran.code != 0 and "OBJECT 'Nope'" in ran.err and "no object of that name" in ran.err, \
+        ran.out + ran.err
+    assert blend.read_bytes() == data
+    bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False, use_scripts=False)
+    assert len(bpy.data.objects) == objects
+
+
+def test_apply_refuses_and_removes_a_driver_blender_would_run_as_python():
+    """The resolver refuses such expressions; apply checks Blender's own verdict after writing,
+    here on a plan made by hand."""
+    scene = bpy.context.scene
+    empty_compositor(scene)
+    loaded = load_graph("g.nodes", 'rl = RenderLayers()\nm = Math(drivers=[("inputs[1]'
+                                   '.default_value", "frame")])\nrl.Image -> m -> Viewer()\n')
+    lowering = dialect(V)
+    plan = lowering.lower(loaded.graph)
+    node = plan.tree.node("m")
+    driver = node.drivers[0]
+    node.drivers = (type(driver)(driver.path, driver.index, "SCRIPTED", "frame ** 2"),)
+    executor.bind_to_scene(plan, scene)
+    with pytest.raises(ExecutionError, match="not evaluate `frame \\*\\* 2` as a simple"):
+        executor.apply_plan(scene, plan, lowering)
+    tree = executor_tree()
+    anim = tree.animation_data
+    assert anim is None or not [d for d in anim.drivers if d.data_path.startswith('nodes["m"]')]
