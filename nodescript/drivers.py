@@ -99,7 +99,7 @@ def _driver(item) -> Driver:
             isinstance(part, str) for part in item[:2]):
         raise DriversError('each driver is ("path", "expression", variables...) or ("path", '
                            "sum/average/min/max, variables...)")
-    match = keyframes._TARGET.fullmatch(item[0])
+    match = keyframes._TARGET.fullmatch(item[0]) if len(item[0]) <= MAX_TEXT else None
     if match is None:
         raise DriversError(f"`{item[0]}` is not a value's path under the node "
                            "(e.g. \"inputs[1].default_value\")")
