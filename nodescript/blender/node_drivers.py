@@ -127,6 +127,8 @@ def write(node, wanted: tuple[plan.Driver, ...], data) -> None:
         full = f"{node.path_from_id()}.{driver.path}"
         owner, attr = animation._owner(tree, full)
         index = driver.index if animation._is_array(getattr(owner, attr)) else -1
+        if index == -1 and driver.index:
+            raise DriverError(f"{driver.path} is a single value: it has no [{driver.index}]")
         for fc in [f for f in animation.node_drivers(node)
                    if f.data_path == full and f.array_index == driver.index]:
             tree.animation_data.drivers.remove(fc)

@@ -236,7 +236,9 @@ def describe_driver(driver: Driver | None) -> str:
     if driver is None:
         return "none"
     where = driver.path + (f"[{driver.index}]" if driver.index else "")
-    how = json.dumps(driver.expression) if driver.type == "SCRIPTED" else driver.type.lower()
+    kind, _, extra = driver.type.partition(" ")       # "SCRIPTED with ...": one read as is
+    how = json.dumps(driver.expression) if kind == "SCRIPTED" else kind.lower()
+    how += f" ({extra})" if extra else ""
     names = [f"{name}={id_type}:{id_name!r}.{path}" for name, id_type, id_name, path
              in driver.variables]
     return " ".join([where, how, *names])

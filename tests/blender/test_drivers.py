@@ -203,3 +203,57 @@ def test_apply_refuses_and_removes_a_driver_blender_would_run_as_python():
     tree = executor_tree()
     anim = tree.animation_data
     assert anim is None or not [d for d in anim.drivers if d.data_path.startswith('nodes["m"]')]
+
+
+def _subset():
+    """Every function of nodescript's whitelist with each argument count it takes, and the
+    other forms it accepts: each must be a simple expression in this Blender."""
+    from nodescript import drivers
+
+    calls = [f"{name}({', '.join(['d'] * n)})" for name, counts in drivers.FUNCTIONS.items()
+             for n in sorted(counts)]
+    calls += [f"{name}(d)" for name in drivers.VARIADIC] + ["max(d, 1, frame)"]
+    return calls + ["frame / 10", "d * 2 + 1 - -d", "+d", "not d", "d and frame or 1",
+                    "1 < d <= 3", "d == 1", "d != 1", "d >= 1 if frame > 3 else 0.5", "1e3",
+                    ".5", "1.", "2.5E-3", "00", "pi", "True", "False", "sin (d)",
+                    "(" * 120 + "d" + ")" * 120, "-" * 200 + "d"]
+
+
+def test_what_the_resolver_accepts_blender_evaluates_without_python():
+    from nodescript import drivers
+
+    tree = empty_compositor(bpy.context.scene)
+    node = add(tree, "Math", "m")
+    fc = drive(node.inputs[1], "default_value", variables=[
+        ("d", "SCENE", bpy.context.scene, "render.fps")])
+    refused = []
+    for text in _subset():
+        drivers.check_expression(text, ["d"])
+        fc.driver.expression = text
+        if not fc.driver.is_simple_expression:
+            refused.append(text)
+    assert not refused, refused
+
+
+def test_a_driver_removed_by_hand_is_drift_and_apply_makes_it_again(cli, tmp_path):
+    tree = driven_tree()
+    text = exported()
+    tree.nodes["scale"].inputs[1].driver_remove("default_value")
+    drive(tree.nodes["tint"].outputs[0], "default_value", "frame * 2", index=0)   # not named
+    blend = tmp_path / "driven.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph = tmp_path / "driven.nodes"
+    graph.write_text(text, encoding="utf-8")
+    ran = cli("apply", blend, graph, "--check")
+    assert ran.code == 1 and drift(ran.out) == [
+        '  ~ node scale driver inputs[1].default_value: none -> "frame / 10"'], ran.out
+    assert cli("apply", blend, graph).code == 0
+    bpy.ops.wm.open_mainfile(filepath=str(blend), load_ui=False, use_scripts=False)
+    drivers = snapshot(bpy.context.scene)["tree"]["animation"]["drivers"]
+    assert [(d["data_path"], d["index"], d["expression"]) for d in drivers] == [
+        ('nodes["scale"].inputs[1].default_value', 0, "frame / 10"),
+        ('nodes["scale"].inputs[2].default_value', 0, "fps * 2 if frame > 1 else min(fps, 3)"),
+        ('nodes["tint"].outputs[0].default_value', 0, "frame * 2"),
+        ('nodes["tint"].outputs[0].default_value', 2, ""),
+    ], drivers
+    assert cli("apply", blend, graph, "--check").code == 0
