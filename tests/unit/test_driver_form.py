@@ -146,3 +146,45 @@ def test_huge_lists_of_drivers_are_checked_in_time():
     items = ", ".join(f'("inputs[{i % 3}].default_value", "frame * {i}")' for i in range(2000))
     found = diagnostics(f"m = Math(drivers=[{items}])\n")
     assert len(found) == 1 and "has two drivers" in found[0].message
+
+
+# --- generated input: only DriversError, and what passes is made of the subset's pieces -------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["d", "frame", "pi", "True", "1", "0.5", "1e3", "+", "-", "*", "/", "**", "%", "(",
+          ")", ",", "<", "==", "and", "or", "not", "if", "else", "sin", "min", "max", "clamp",
+          "lambda", ":", ".", "real", "__import__", "'os'", "[", "]", "#", ";", "=", " "]
+GENERATED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_PLAIN = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                                st.text(max_size=12), st.sampled_from(["SCENE", "sum", "x"])),
+                      lambda inner: st.lists(inner, max_size=5).map(tuple), max_leaves=20)
+
+
+@GENERATED
+@given(st.one_of(st.text(max_size=300), st.lists(st.sampled_from(PIECES), max_size=40)
+                 .map(" ".join)))
+def test_generated_expressions_raise_only_drivers_errors(text):
+    import ast
+
+    try:
+        drivers.check_expression(text, ["d"])
+    except drivers.DriversError:
+        return
+    allowed = drivers.RESERVED | {"d"}
+    for node in ast.walk(ast.parse(text, mode="eval")):
+        assert not isinstance(node, (ast.Attribute, ast.Subscript, ast.Lambda, ast.keyword)), text
+        if isinstance(node, ast.Name):
+            assert node.id in allowed, text
+        if isinstance(node, ast.Constant):
+            assert type(node.value) in (int, float, bool), text
+
+
+@GENERATED
+@given(_PLAIN)
+def test_generated_values_raise_only_drivers_errors(value):
+    try:
+        drivers.parse(value)
+    except drivers.DriversError:
+        pass
