@@ -25,10 +25,13 @@ def _drivers(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> l
     carried = not (emulated or unit_kind == "FileOutput" or len(nodes) != 1)
     texts = []
     for other in nodes:
+        keyed = {(f.data_path, f.array_index) for f in animation.node_fcurves(other)}
         for fc in animation.node_drivers(other):
             path = animation.path_under(other, fc.data_path)
             why = (node_drivers.unkept(fc) if carried
                    else [f"drivers=[...] is not available on {unit_kind}"])
+            if (fc.data_path, fc.array_index) in keyed:       # keys= has it: one of the two
+                why.append("the value is keyed too")
             if why:
                 x.note(f'node "{other.name}": the driver on {path} is not exported '
                        f"({'; '.join(why)}; apply keeps it on the node)")

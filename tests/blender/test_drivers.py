@@ -257,3 +257,17 @@ def test_a_driver_removed_by_hand_is_drift_and_apply_makes_it_again(cli, tmp_pat
         ('nodes["tint"].outputs[0].default_value', 2, ""),
     ], drivers
     assert cli("apply", blend, graph, "--check").code == 0
+
+
+def test_a_value_keyed_and_driven_is_exported_with_its_keys_and_a_note():
+    tree = driven_tree()
+    socket = tree.nodes["scale"].inputs[1]
+    for frame, value in ((1, 0.5), (10, 2.0)):
+        socket.default_value = value
+        socket.keyframe_insert("default_value", frame=frame)
+    text = exported()
+    assert 'keys=[("inputs[1].default_value", (1, 0.5), (10, 2))]' in text, text
+    assert ('the driver on inputs[1].default_value is not exported (the value is keyed too; '
+            "apply keeps it on the node)") in text, text
+    assert '("inputs[1].default_value", "frame / 10")' not in text, text
+    apply_text(text)                                  # the export is a valid graph
