@@ -32,12 +32,26 @@ def _drivers(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> l
                    else [f"drivers=[...] is not available on {unit_kind}"])
             if (fc.data_path, fc.array_index) in keyed:       # keys= has it: one of the two
                 why.append("the value is keyed too")
+            driver = node_drivers.driver_of(other, fc)
+            if not why:
+                why = _refused(driver)
             if why:
                 x.note(f'node "{other.name}": the driver on {path} is not exported '
                        f"({'; '.join(why)}; apply keeps it on the node)")
                 continue
-            texts.append(_driver_text(node_drivers.driver_of(other, fc)))
+            texts.append(_driver_text(driver))
     return ["drivers=[" + ", ".join(texts) + "]"] if texts else []
+
+
+def _refused(driver) -> list[str]:
+    """What the resolver would say of the driver as written (nothing, for one unkept passed)."""
+    written = (drivers.target_text(driver.path, driver.index),
+               drivers.kind_text(driver.type, driver.expression), *driver.variables)
+    try:
+        drivers.parse((written,))
+    except drivers.DriversError as exc:
+        return [str(exc)]
+    return []
 
 
 def _driver_text(driver) -> str:

@@ -271,3 +271,16 @@ def test_a_value_keyed_and_driven_is_exported_with_its_keys_and_a_note():
             "apply keeps it on the node)") in text, text
     assert '("inputs[1].default_value", "frame / 10")' not in text, text
     apply_text(text)                                  # the export is a valid graph
+
+
+def test_a_driver_the_language_would_refuse_is_noted_not_written():
+    """Blender takes `sin` and `frame` as variable names (and renames a second `a`); the
+    language does not (they would shadow the function and the frame)."""
+    scene = bpy.context.scene
+    tree = driven_tree()
+    drive(tree.nodes["tint"].outputs[0], "default_value", "sin + 1", index=1, variables=[
+        ("sin", "SCENE", scene, "render.fps")])
+    text = exported()
+    assert ('node "tint": the driver on outputs[0].default_value is not exported (the variable '
+            "name `sin`; apply keeps it on the node)") in text, text
+    apply_text(text)
