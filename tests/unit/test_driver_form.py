@@ -18,7 +18,8 @@ def diagnostics(source: str):
 
 def graph(source: str):
     loaded = compile_source(TARGET + source)
-    assert not [d for d in loaded.diagnostics if d.is_error], [d.render() for d in loaded.diagnostics]
+    errors = [d.render() for d in loaded.diagnostics if d.is_error]
+    assert not errors, errors
     return loaded.graph
 
 
