@@ -284,3 +284,18 @@ def test_a_driver_the_language_would_refuse_is_noted_not_written():
     assert ('node "tint": the driver on outputs[0].default_value is not exported (the variable '
             "name `sin`; apply keeps it on the node)") in text, text
     apply_text(text)
+
+
+def test_drivers_on_nodes_inside_a_group_are_made_and_exported():
+    empty_compositor(bpy.context.scene)
+    apply_text('group Scaled(Value: float) -> (Value: float) {\n'
+               '    Value -> Math(operation=multiply, drivers=[("inputs[1].default_value", '
+               '"frame / 2")]) as times -> Value\n}\n\n'
+               "rl = RenderLayers()\nrl.Alpha -> Scaled() as s -> Viewer()\n")
+    group = bpy.data.node_groups["Scaled"]
+    assert [(d.data_path, d.driver.expression) for d in group.animation_data.drivers] == [
+        ('nodes["times"].inputs[1].default_value', "frame / 2")]
+    text = exported()
+    assert '("inputs[1].default_value", "frame / 2")' in text and "# export:" not in text, text
+    apply_text(text)
+    assert exported() == text
