@@ -6,8 +6,8 @@ Blender keeps them on the tree, not the node: data paths like
 (`inputs[1].default_value`), so it follows the node's name. Read and written through RNA in
 every version: 4.2 keeps F-curves on the action, 4.4 on (layered actions) in the channel bag
 of the tree's action slot; `keyframe_insert` and `keyframe_delete` make and remove them the
-same way everywhere (measured in 4.2, 4.5, 5.0 and 5.3). Drivers are not read or written
-here: apply leaves them alone on the nodes it keeps.
+same way everywhere (measured in 4.2, 4.5, 5.0 and 5.3). Drivers (`drivers=[...]`) are read
+and written in node_drivers.py; those a graph does not name, apply leaves alone.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ class NodeState:
     own: bool = False                 # built by apply (plan.BUILT) or an emulation's node
     color: tuple[float, float, float] | None = None     # None: use_custom_color off
     keys: dict[tuple[str, int], tuple] = field(default_factory=dict)   # the plan's curves' keys
+    drivers: dict[tuple[str, int], plan.Driver] = field(default_factory=dict)  # on plan's values
 
 
 def is_emulation_tag(text: str | None) -> bool:
@@ -130,6 +131,10 @@ def _describe_tree(tree: TreeChanges) -> list[str]:
                           plan.describe_curve(a).partition(" ")[2] or "none",
                           plan.describe_curve(b).partition(" ")[2])
                          for a, b in zip(old, new) if a != b]
+            if what == "drivers":
+                lines += [f"  ~ node {change.name} driver {_driver_change(a, b)}"
+                          for a, b in zip(old, new)]
+                continue
             lines += [f"  ~ node {change.name} {w}: {_show(a)} -> {_show(b)}" for w, a, b in shown]
         if change.slots is not None:
             old, new = (", ".join(plan.describe_slot(s) for s in slots)
@@ -158,6 +163,13 @@ def _record(text: str | None) -> dict | None:
     except (TypeError, ValueError):
         return None
     return record if isinstance(record, dict) else None
+
+
+def _driver_change(old: plan.Driver | None, new: plan.Driver) -> str:
+    """`inputs[1].default_value: "frame" -> "frame / 10"` (a driver's path, then its parts)."""
+    where, _, wanted = plan.describe_driver(new).partition(" ")
+    had = plan.describe_driver(old).partition(" ")[2] if old is not None else "none"
+    return f"{where}: {had} -> {wanted}"
 
 
 def _show(value) -> str:
@@ -306,6 +318,11 @@ def diff_node(node: plan.Node, current: NodeState, want: Expected) -> NodeChange
         values["keys"] = (tuple(plan.Curve(c.path, c.index, current.keys.get((c.path, c.index),
                                                                               ()))
                                 for c in node.keys), node.keys)
+    # Only the drivers the plan names, each exactly; those it is silent on are left alone.
+    differ = [d for d in node.drivers if current.drivers.get((d.path, d.index)) != d]
+    if differ:
+        values["drivers"] = (tuple(current.drivers.get((d.path, d.index)) for d in differ),
+                             tuple(differ))
     if node.slots is not None and tuple(current.slots or ()) != tuple(node.slots):
         change.slots, change.old_slots = node.slots, tuple(current.slots or ())
     return change

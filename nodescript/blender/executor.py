@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import bpy
 
-from nodescript.blender import animation, chunked, compositor, diff, node_values, plan
+from nodescript.blender import animation, chunked, compositor, diff, node_drivers, node_values, plan
 from nodescript.blender.lowering import Lowering
 from nodescript.blender.node_values import ExecutionError
 from nodescript.blender.out_paths import blender_join, safe_component, safe_relative
@@ -115,6 +115,9 @@ def read_tree(tree, exists: bool, ptree: plan.Tree, lowering: Lowering) -> diff.
             _yield_animated(node, nodes[node.name], want[node.name], pnode)
         if same_type and pnode.keys:
             nodes[node.name].keys = animation.read(node, [(c.path, c.index) for c in pnode.keys])
+        if same_type and pnode.drivers:
+            nodes[node.name].drivers = node_drivers.read(node, [(d.path, d.index)
+                                                                for d in pnode.drivers])
     keys = {l: (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
             for l in tree.links}
     return diff.TreeState(exists, nodes, set(keys.values()),
@@ -392,6 +395,7 @@ def animation_notes(scene, p: plan.Plan, lowering: Lowering, changes: diff.Chang
         if not exists or not tchanges.removed:
             continue
         remade = {(pn.name, c.path, c.index) for pn in tchanges.added for c in pn.keys}
+        redriven = {(pn.name, d.path, d.index) for pn in tchanges.added for d in pn.drivers}
         by_name = {node.name: node for node in tree.nodes}
         for name in dict.fromkeys(tchanges.removed):
             node = by_name.get(name)
@@ -401,7 +405,9 @@ def animation_notes(scene, p: plan.Plan, lowering: Lowering, changes: diff.Chang
                     (animation.curve_of(node, fc) for fc in animation.node_fcurves(node))
                     if (name, c.path, c.index) not in remade]
             lost += [f"the driver on {animation.path_under(node, d.data_path)}"
-                     for d in animation.node_drivers(node)]
+                     for d in animation.node_drivers(node)
+                     if (name, animation.path_under(node, d.data_path), d.array_index)
+                     not in redriven]
             if lost:
                 notes.append(f"node {name!r} in {tree.name!r} goes, and its animation with it: "
                              + ", ".join(lost))
@@ -483,6 +489,11 @@ def _build(tree, pnodes: list[plan.Node], links: list[plan.Link]) -> None:
         nodes = {node.name: node for node in tree.nodes}
         for pn in keyed:
             _write_keys(nodes[pn.name], pn.keys)
+    driven = [pn for pn in pnodes if pn.drivers]
+    if driven:
+        nodes = {node.name: node for node in tree.nodes}
+        for pn in driven:
+            _write_drivers(nodes[pn.name], pn.drivers)
 
 
 def _mute_links(tree, links: list[plan.Link]) -> None:
@@ -557,6 +568,8 @@ def _update_node(node, change: diff.NodeChange) -> None:
                 node[plan.TAG] = value
         elif what == "keys":
             _write_keys(node, value)
+        elif what == "drivers":
+            _write_drivers(node, value)
         elif what.startswith("inputs["):
             key = what[len("inputs["):-1].strip("'\"")
             _write_inputs(node, {key: value})
@@ -580,6 +593,16 @@ def _write_keys(node, curves: tuple[plan.Curve, ...]) -> None:
     except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
         raise ExecutionError(f"node {node.name!r}: cannot keyframe "
                              f"{', '.join(c.path for c in curves)}: {exc}") from None
+
+
+def _write_drivers(node, drivers: tuple[plan.Driver, ...]) -> None:
+    try:
+        node_drivers.write(node, drivers, bpy.data)
+    except node_drivers.DriverError as exc:
+        raise ExecutionError(f"node {node.name!r}: {exc}") from None
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
+        raise ExecutionError(f"node {node.name!r}: cannot drive "
+                             f"{', '.join(d.path for d in drivers)}: {exc}") from None
 
 
 def _write_node_property(node, path: str, value) -> None:

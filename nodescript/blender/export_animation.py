@@ -1,12 +1,13 @@
-"""Export of keyframed node values: `keys=[...]` (nodescript.keyframes) from the F-curves of
-the node's tree, and a note for what the form does not carry (drivers, curve modifiers...)."""
+"""Export of animated node values: `keys=[...]` (nodescript.keyframes) from the F-curves of
+the node's tree, `drivers=[...]` (nodescript.drivers) from its drivers, and a note for what the
+forms do not carry (curve modifiers, drivers with other variables or Python expressions...)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nodescript import keyframes
-from nodescript.blender import animation
+from nodescript import drivers, keyframes
+from nodescript.blender import animation, node_drivers
 from nodescript.blender.export_text import float_text, string_text
 
 if TYPE_CHECKING:
@@ -14,13 +15,56 @@ if TYPE_CHECKING:
 
 
 def keys_args(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> list[str]:
-    """`keys=[...]` for the unit's node, [] when none is animated; notes what is not written."""
-    node = nodes[0]
+    """`keys=[...]` and `drivers=[...]` for the unit's node, [] when none is animated; notes
+    what is not written."""
+    return (_keys(x, unit_kind, nodes, emulated)
+            + _drivers(x, unit_kind, nodes, emulated))
+
+
+def _drivers(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> list[str]:
+    carried = not (emulated or unit_kind == "FileOutput" or len(nodes) != 1)
+    texts = []
     for other in nodes:
-        for driver in animation.node_drivers(other):
-            x.note(f'node "{other.name}": the driver on '
-                   f"{animation.path_under(other, driver.data_path)} is not "
-                   "exported (apply keeps it on the node)")
+        keyed = {(f.data_path, f.array_index) for f in animation.node_fcurves(other)}
+        for fc in animation.node_drivers(other):
+            path = animation.path_under(other, fc.data_path)
+            why = (node_drivers.unkept(fc) if carried
+                   else [f"drivers=[...] is not available on {unit_kind}"])
+            if (fc.data_path, fc.array_index) in keyed:       # keys= has it: one of the two
+                why.append("the value is keyed too")
+            driver = node_drivers.driver_of(other, fc)
+            if not why:
+                why = _refused(driver)
+            if why:
+                x.note(f'node "{other.name}": the driver on {path} is not exported '
+                       f"({'; '.join(why)}; apply keeps it on the node)")
+                continue
+            texts.append(_driver_text(driver))
+    return ["drivers=[" + ", ".join(texts) + "]"] if texts else []
+
+
+def _refused(driver) -> list[str]:
+    """What the resolver would say of the driver as written (nothing, for one unkept passed)."""
+    written = (drivers.target_text(driver.path, driver.index),
+               drivers.kind_text(driver.type, driver.expression), *driver.variables)
+    try:
+        drivers.parse((written,))
+    except drivers.DriversError as exc:
+        return [str(exc)]
+    return []
+
+
+def _driver_text(driver) -> str:
+    words = [string_text(drivers.target_text(driver.path, driver.index))]
+    how = drivers.kind_text(driver.type, driver.expression)
+    words.append(string_text(how) if driver.type == drivers.SCRIPTED else how)
+    words += ["(" + ", ".join(string_text(part) for part in var) + ")"
+              for var in driver.variables]
+    return "(" + ", ".join(words) + ")"
+
+
+def _keys(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> list[str]:
+    node = nodes[0]
     curves = [fc for other in nodes for fc in animation.node_fcurves(other)]
     if not curves:
         return []

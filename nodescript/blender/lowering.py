@@ -7,7 +7,8 @@ are built by lower_emulations. `lower(graph, version)` lowers for one version.
 
 from __future__ import annotations
 
-from nodescript import catalog, curve_settings, dialects, group_sockets, ir, keyframes, vocabulary
+from nodescript import (catalog, curve_settings, dialects, drivers, group_sockets, ir, keyframes,
+                        vocabulary)
 from nodescript.blender import lower_emulations, lower_file_output, plan
 from nodescript.blender.expansion import Expansion, LoweringError
 from nodescript.blender.layout import COLUMN_WIDTH, layout
@@ -59,6 +60,8 @@ class Lowering:
                     pn.color = tuple(float(c) for c in n.args["color"])
             if "keys" in n.args:
                 self.lower_keys(n, expansions[n.name])
+            if "drivers" in n.args:
+                self.lower_drivers(n, expansions[n.name])
         nodes = [pn for e in expansions.values() for pn in e.nodes]
         interface: tuple[plan.InterfaceSocket, ...] = ()
         if group is not None:
@@ -105,6 +108,16 @@ class Lowering:
                                 "its keys=[...] cannot be placed on them")
         expansion.nodes[0].keys = tuple(plan.Curve(path, index, keys) for path, index, keys
                                         in keyframes.parse(node.args["keys"]))
+
+    @staticmethod
+    def lower_drivers(node: ir.Node, expansion: Expansion) -> None:
+        """`drivers=`: as keys, on the one Blender node the node is; not on a FileOutput, whose
+        settings are nodescript's own and whose Blender paths differ between versions."""
+        if len(expansion.nodes) != 1 or expansion.nodes[0].tag or node.kind == FILE_OUTPUT:
+            raise LoweringError(f"{node.kind} `{node.name}` is built from several nodes here "
+                                "or is a FileOutput; its drivers=[...] cannot be placed on it")
+        expansion.nodes[0].drivers = tuple(plan.Driver(*d) for d in
+                                           drivers.parse(node.args["drivers"]))
 
     # --- File Output: the version-neutral settings onto this version's API ----------------------
     def file_output(self, node: ir.Node, binding: ir.NodeBinding, graph: ir.Graph) -> Expansion:

@@ -87,6 +87,19 @@ class Curve:
     keys: tuple[tuple[float, float, str], ...]       # (frame, value, interpolation)
 
 
+@dataclass(frozen=True)
+class Driver:
+    """A driver on one value of a node (nodescript.drivers): `type` SCRIPTED with its
+    `expression`, or AVERAGE/SUM/MIN/MAX (expression ""); Single Property variables
+    (name, id_type, id_name, data_path)."""
+
+    path: str
+    index: int
+    type: str
+    expression: str
+    variables: tuple[tuple[str, str, str, str], ...] = ()
+
+
 @dataclass
 class Node:
     name: str
@@ -108,6 +121,7 @@ class Node:
     slots: tuple[FileSlot, ...] | None = None                   # File Output only
     tag: dict | None = None                                     # emulation record, see TAG
     keys: tuple[Curve, ...] = ()                                # keyframed values
+    drivers: tuple[Driver, ...] = ()                            # driven values
 
     @property
     def tag_text(self) -> str | None:
@@ -205,6 +219,8 @@ def describe_node(node: Node) -> str:
         words.append(f"tag={json.dumps(node.tag, sort_keys=True)}")
     if node.keys:
         words.append("keys=[" + ", ".join(describe_curve(c) for c in node.keys) + "]")
+    if node.drivers:
+        words.append("drivers=[" + ", ".join(describe_driver(d) for d in node.drivers) + "]")
     return " ".join(words).replace("-0,", "0,").replace("-0)", "0)")
 
 
@@ -213,6 +229,19 @@ def describe_curve(curve: Curve) -> str:
     keys = " ".join(f"{frame:g}:{value:.7g}" + ("" if how == "BEZIER" else f"/{how.lower()}")
                     for frame, value, how in curve.keys)
     return f"{where} {keys}"
+
+
+def describe_driver(driver: Driver | None) -> str:
+    """`inputs[1].default_value "d * 2" d=SCENE:'Scene'.render.fps` (or `... sum ...`)."""
+    if driver is None:
+        return "none"
+    where = driver.path + (f"[{driver.index}]" if driver.index else "")
+    kind, _, extra = driver.type.partition(" ")       # "SCRIPTED with ...": one read as is
+    how = json.dumps(driver.expression) if kind == "SCRIPTED" else kind.lower()
+    how += f" ({extra})" if extra else ""
+    names = [f"{name}={id_type}:{id_name!r}.{path}" for name, id_type, id_name, path
+             in driver.variables]
+    return " ".join([where, how, *names])
 
 
 def describe_slot(slot: FileSlot) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from nodescript import catalog, group_sockets, ir, keyframes, vocabulary
+from nodescript import catalog, drivers, group_sockets, ir, keyframes, vocabulary
 from nodescript.catalog import SocketSpec
 from nodescript.diagnostics import Diagnostic, Severity, Span, attach_source, did_you_mean
 from nodescript.resolve import codes, curves, moved, presets
@@ -18,7 +18,8 @@ from nodescript.syntax import ast
 from nodescript.syntax.names import is_bare, name_text, quoted
 
 # Setting names every node accepts, handled by nodescript itself.
-COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color", "keys")
+COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color", "keys",
+               "drivers")
 # Enum properties whose items depend on the scene (view layer names): any name is accepted.
 SCENE_DEPENDENT_ENUMS = frozenset({"layer"})
 CONVERTIBLE = frozenset({"VALUE", "INT", "BOOLEAN", "RGBA", "VECTOR"})
@@ -412,6 +413,29 @@ class _GraphBuilder:
                     keyframes.parse(plain(arg.value))
                 except keyframes.KeysError as exc:
                     self.r.error(codes.BAD_VALUE, str(exc), arg.value.span)
+            elif arg.name == "drivers":
+                self._drivers(call, arg)
+
+    def _drivers(self, call: ast.NodeCall, arg: ast.Arg) -> None:
+        """`drivers=`: the form, and expressions only within Blender's simple ones (an error at
+        the driver that is not); a value both keyed and driven is an error too."""
+        try:
+            driven = drivers.parse(plain(arg.value))
+        except drivers.DriversError as exc:
+            items = getattr(arg.value, "items", ())
+            where = items[exc.item] if exc.item is not None and exc.item < len(items) else arg.value
+            self.r.error(codes.BAD_VALUE, str(exc), where.span)
+            return
+        keys = next((a for a in call.args if a.name == "keys"), None)
+        try:
+            keyed = {c[:2] for c in keyframes.parse(plain(keys.value))} if keys else set()
+        except keyframes.KeysError:
+            return
+        for path, index, *_ in driven:
+            if (path, index) in keyed:
+                self.r.error(codes.BAD_VALUE, f"`{drivers.target_text(path, index)}` is both "
+                             "keyed and driven (the driver wins in Blender)", arg.value.span,
+                             "drop one of them")
 
     def _check_mutable(self, node: ir.Node, arg: ast.Arg) -> None:
         if node.group:
