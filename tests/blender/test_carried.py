@@ -53,6 +53,17 @@ def drift(out: str) -> list[str]:
             if line.lstrip().startswith(("~ ", "+ ", "- ")) and " location: " not in line]
 
 
+def used_in_compositor(group, name: str, render_pass: str):
+    """A compositor of Render Layers' `render_pass` -> a `group` node `name` -> Viewer."""
+    tree = empty_compositor(bpy.context.scene)
+    rl = add(tree, "RenderLayers", "rl")
+    node = add(tree, "Group", name, node_tree=group)
+    view = add(tree, "Viewer", "view")
+    tree.links.new(rl.outputs[render_pass], node.inputs[0])
+    tree.links.new(node.outputs[0], view.inputs[0])
+    return tree
+
+
 def keyed_tree():
     """Render Layers -> Math (input 1 keyed on frames 1, 10, 20) -> RGB-keyed Mix -> Viewer."""
     tree = empty_compositor(bpy.context.scene)
@@ -135,13 +146,8 @@ def test_a_group_output_that_shares_an_input_name_keeps_it_and_its_identifier(cl
     group.interface.new_socket("Vector", in_out="OUTPUT", socket_type="NodeSocketVector")
     inside_in, inside_out = group.nodes.new("NodeGroupInput"), group.nodes.new("NodeGroupOutput")
     group.links.new(inside_in.outputs[0], inside_out.inputs[0])
-    tree = empty_compositor(bpy.context.scene)
     bpy.context.view_layer.use_pass_normal = True
-    rl = add(tree, "RenderLayers", "rl")
-    flip = add(tree, "Group", "flip", node_tree=group)
-    view = add(tree, "Viewer", "view")
-    tree.links.new(rl.outputs["Normal"], flip.inputs[0])
-    tree.links.new(flip.outputs[0], view.inputs[0])
+    used_in_compositor(group, "flip", "Normal")
     text = exported()
     assert "group InvertAxes(Vector: vector) -> (Vector: vector) {" in text, text
     assert "    Vector -> Vector" in text and "flip.Vector -> view.Image" in text, text
@@ -209,12 +215,7 @@ def test_a_node_named_like_a_group_socket_and_sockets_named_with_spaces_keep_the
     group.links.new(image.outputs[0], inside_out.inputs["Image"])
     group.links.new(inside_in.outputs["Depth Scale"], scale.inputs[0])
     group.links.new(scale.outputs[0], fac)
-    tree = empty_compositor(bpy.context.scene)
-    rl = add(tree, "RenderLayers", "rl")
-    shade = add(tree, "Group", "shade", node_tree=group)
-    view = add(tree, "Viewer", "view")
-    tree.links.new(rl.outputs["Image"], shade.inputs[0])
-    tree.links.new(shade.outputs[0], view.inputs[0])
+    used_in_compositor(group, "shade", "Image")
     text = exported()
     assert 'group Shade(Image: color, "Depth Scale": float) -> (Image: color) {' in text, text
     assert "group.Image -> Image." in text and "\n    Image.Color -> group.Image" in text, text

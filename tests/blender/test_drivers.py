@@ -13,22 +13,12 @@ bpy = pytest.importorskip("bpy")
 
 from conftest import apply_text, empty_compositor  # noqa: E402
 from snapshot import compositor, differences, snapshot  # noqa: E402
-from test_carried import add, drift, exported  # noqa: E402
+from test_carried import V, add, drift, exported, factory_blender  # noqa: E402,F401
 
 from nodescript.blender import executor  # noqa: E402
 from nodescript.blender.lowering import dialect  # noqa: E402
 from nodescript.blender.node_values import ExecutionError  # noqa: E402
 from nodescript.resolve import load_graph  # noqa: E402
-
-V = "%d.%d" % tuple(bpy.app.version[:2])
-
-
-@pytest.fixture(autouse=True)
-def factory_blender():
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    yield
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-
 
 def drive(owner, attr: str, expression: str = "", index: int = -1, kind: str = "SCRIPTED",
           variables=()):
