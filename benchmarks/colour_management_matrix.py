@@ -25,13 +25,12 @@ on the normal rows. Prints a Markdown table; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import glob
 import importlib.util
-import json
 import os
 import sys
-import tempfile
+
+import matrix_cli  # benchmarks/: the script's own folder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -307,27 +306,8 @@ def summary(runs: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", help="measure in this Blender and write the results here")
-    parser.add_argument("--table", nargs="+", help="print the table of these result files")
-    parser.add_argument("--summary", nargs="+", help="print the docs' table of these files")
-    args = parser.parse_args(argv)
-    if args.summary:
-        runs = [json.load(open(p, encoding="utf-8")) for p in args.summary]
-        print(summary(runs) + "\n\n" + dither_table(runs))
-        return 0
-    if args.table:
-        print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))
-        return 0
-    with tempfile.TemporaryDirectory() as work:
-        found = measure(work)
-    text = json.dumps(found, indent=1)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    print(table([found]))
-    return 0
-
+    return matrix_cli.main(argv, __doc__.splitlines()[0], measure, table,
+                           lambda runs: summary(runs) + "\n\n" + dither_table(runs))
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -17,12 +17,12 @@ and, in 5.x, on an item's own format. Asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
 import sys
-import tempfile
+
+import matrix_cli  # benchmarks/: the script's own folder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location(
@@ -232,25 +232,8 @@ def summary(runs: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", help="measure in this Blender and write the results here")
-    parser.add_argument("--table", nargs="+", help="print the table of these result files")
-    parser.add_argument("--summary", nargs="+", help="print the docs' table of these files")
-    args = parser.parse_args(argv)
-    if args.summary:
-        print(summary([json.load(open(p, encoding="utf-8")) for p in args.summary]))
-        return 0
-    if args.table:
-        print(table([json.load(open(p, encoding="utf-8")) for p in args.table]))
-        return 0
-    with tempfile.TemporaryDirectory() as work:
-        found = measure(work)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(found, indent=1))
-    print(table([found]))
-    return 0
-
+    return matrix_cli.main(argv, __doc__.splitlines()[0], measure, table,
+                           summary)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
