@@ -67,7 +67,8 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
         return record(scene, Outcome(True, f"scene {scene.name!r} is up to date"))
     lost = prep.changes.lost()
     if lost and not confirm_removal:
-        return record(scene, Outcome(False, removal_question(lost) + "; nothing changed", lost))
+        return record(scene, Outcome(False, removal_question(prep.changes) + "; nothing changed",
+                                     lost))
     elsewhere = prep.elsewhere() if live else []
     if elsewhere:
         return record(scene, Outcome(False, "live reload changes only this scene: "
@@ -79,9 +80,11 @@ def apply(scene, *, force=False, confirm_removal=False, live=False) -> Outcome:
     return record(scene, Outcome(True, f"applied {made} changes to scene {scene.name!r}", notes))
 
 
-def removal_question(lost: list[str]) -> str:
-    """What apply would take that the file does not carry (diff.losses, as the CLI says it)."""
-    shown = "; ".join(what.split(": ", 1)[-1] for what in lost[:3]) + ("; ..." if len(lost) > 3 else "")
+def removal_question(changes) -> str:
+    """What apply would take that the file does not carry (diff's losses, as the CLI says them,
+    without the trees they are in: the list below the question has those)."""
+    lost = [what for tree in changes.trees for what in tree.lost]
+    shown = "; ".join(lost[:3]) + ("; ..." if len(lost) > 3 else "")
     return f"apply would remove {len(lost)} thing(s) the file does not carry: {shown}"
 
 

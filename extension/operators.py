@@ -57,7 +57,7 @@ class NODESCRIPT_OT_apply(_OnScene, bpy.types.Operator):
         lost = prep.changes.lost() if prep is not None else []
         if lost and not self.confirm_removal:
             self.confirm_removal = True
-            return _confirm(context, self, event, actions.removal_question(lost) + "?")
+            return _confirm(context, self, event, actions.removal_question(prep.changes) + "?")
         return self.execute(context)
 
     def execute(self, context):
