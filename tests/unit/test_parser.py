@@ -153,7 +153,7 @@ SOURCES = sorted(ROOT.glob("examples/*.nodes")) + sorted(ROOT.glob("tests/golden
 WORDS = ["rl", "out", "=", "->", ".", "(", ")", "[", "]", "{", "}", ",", ":", "as", "scene", "group",
          "target", "use", "true", "false", '"4.2"', "..", '"x"', "0", "7", "-1.5e3", ".5", "+2", "_",
          "Depth", "Math", "inputs", "exr-multilayer", "# c", "\n", " ", '"Object Index"', "n[1]",
-         "float32", "FileOutput(half)"]
+         "float32", "FileOutput(half)", "group.Image", 'group["x"]']
 
 
 def both_ways(source: str):
@@ -184,6 +184,20 @@ def test_keywords_are_names_where_the_parser_wants_a_name():
     fast, slow = both_ways('n = X(group=scene, use=target)\nn[1] -> m.true')
     assert fast is not None and fast == slow
     assert [a.value.name for a in fast.statements[0].call.args] == ["scene", "target"]
+
+
+def test_group_socket_endpoints_parse_alike_both_ways():
+    source = ('group G(Image: color, "Depth Scale": float) -> (Image: color) {\n'
+              '    Image = InvertColor()\n    group.Image -> Image -> group["Image"](mute=true)\n'
+              '    group."Depth Scale" -> Image.Fac\n}\nrl = RenderLayers()\nrl.Image -> G()\n')
+    fast, slow = both_ways(source)
+    assert fast is not None and fast == slow
+    chain = fast.statements[0].body[1]
+    assert [(e.node, e.interface) for e in chain.elements] == [
+        ("group", True), ("Image", False), ("group", True)]
+    assert fast.statements[0].inputs[1].name == "Depth Scale"
+    fast, slow = both_ways("group G() -> () {\n    group = Blur()\n}\n")
+    assert fast is None and slow is None          # `group` is a keyword in a body too
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
