@@ -143,6 +143,18 @@ def empty_compositor(scene):
     return scene.node_tree
 
 
+def add(tree, kind: str, name: str, **props):
+    """A node of nodescript kind `kind` (the running version's type), named `name`, with
+    `props` set, as a user would make it in the editor."""
+    from nodescript import vocabulary
+
+    node = tree.nodes.new(vocabulary.kind_table()[kind]["%d.%d" % tuple(_bpy().app.version[:2])])
+    node.name = name
+    for key, value in props.items():
+        setattr(node, key, value)
+    return node
+
+
 def apply_text(text: str, scene=None, path: str = "graph.nodes") -> None:
     """Apply a graph in memory, the way `nodescript apply` does after loading the .blend."""
     import bpy

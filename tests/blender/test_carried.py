@@ -13,10 +13,9 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import apply_text, empty_compositor  # noqa: E402
+from conftest import add, apply_text, empty_compositor  # noqa: E402
 from snapshot import compositor, differences, snapshot  # noqa: E402
 
-from nodescript import vocabulary  # noqa: E402
 from nodescript.blender.animation import tree_fcurves  # noqa: E402
 from nodescript.blender.export import export_scene  # noqa: E402
 from nodescript.fmt import format_source  # noqa: E402
@@ -32,18 +31,31 @@ def factory_blender():
     bpy.ops.wm.read_factory_settings(use_empty=True)
 
 
-def add(tree, kind: str, name: str, **props):
-    node = tree.nodes.new(vocabulary.kind_table()[kind][V])
-    node.name = name
-    for key, value in props.items():
-        setattr(node, key, value)
-    return node
-
-
 def exported() -> str:
     text = export_scene(bpy.context.scene, version=V)
     assert format_source(text) == text, "export output must be canonical"
     return text
+
+
+def assert_rebuilt(text: str, before: dict, groups=(), layout: bool = False) -> None:
+    """Empty the compositor (its nodes and their animation), remove the node `groups`, apply
+    `text`: the scene is `before` again (its layout too, with `layout`)."""
+    tree = compositor(bpy.context.scene)
+    tree.nodes.clear()
+    tree.animation_data_clear()
+    for name in groups:
+        bpy.data.node_groups.remove(bpy.data.node_groups[name])
+    apply_text(text)
+    after = snapshot(bpy.context.scene)
+    assert not differences(before, after, layout=layout), differences(before, after, layout)
+
+
+def saved(tmp_path, name: str, text: str):
+    """The scene saved as NAME.blend and `text` as NAME.nodes beside it: (blend, graph)."""
+    blend, graph = tmp_path / f"{name}.blend", tmp_path / f"{name}.nodes"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    graph.write_text(text, encoding="utf-8")
+    return blend, graph
 
 
 def drift(out: str) -> list[str]:
@@ -92,21 +104,13 @@ def test_keyframed_values_are_exported_and_rebuilt():
     text = exported()
     assert 'keys=[("inputs[1].default_value", (1, 0.25), (10, 2, linear), (20, 4.5))]' in text, text
     assert '"outputs[0].default_value[2]", (1, 0.1), (5, 0.9)' in text, text
-    # onto an emptied compositor, animation and all
-    tree.nodes.clear()
-    tree.animation_data_clear()
-    apply_text(text)
-    after = snapshot(bpy.context.scene)
-    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert_rebuilt(text, before)                   # onto an emptied compositor, animation and all
     assert exported() == text
 
 
 def test_apply_of_the_export_changes_no_keys(cli, tmp_path):
     keyed_tree()
-    blend = tmp_path / "keyed.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "keyed.nodes"
-    graph.write_text(exported(), encoding="utf-8")
+    blend, graph = saved(tmp_path, "keyed", exported())
     ran = cli("apply", blend, graph, "--check")
     assert not drift(ran.out), ran.out + ran.err
     # a changed key is drift, shown and made
@@ -151,10 +155,7 @@ def test_a_group_output_that_shares_an_input_name_keeps_it_and_its_identifier(cl
     text = exported()
     assert "group InvertAxes(Vector: vector) -> (Vector: vector) {" in text, text
     assert "    Vector -> Vector" in text and "flip.Vector -> view.Image" in text, text
-    blend = tmp_path / "group.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "group.nodes"
-    graph.write_text(text, encoding="utf-8")
+    blend, graph = saved(tmp_path, "group", text)
     ran = cli("apply", blend, graph, "--check")
     assert not drift(ran.out), ran.out + ran.err
     # a renamed output is changed in place: both sockets keep their identifiers
@@ -184,10 +185,7 @@ def test_passes_of_a_second_view_layer_are_enabled_on_it(cli, tmp_path):
     assert "    passes = [depth]" in text and "# export:" not in text, text
     assert 'rl_aux = RenderLayers(layer="Aux", passes=[normal])' in text, text
     before = snapshot(scene)["view_layers"]
-    blend = tmp_path / "layers.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "layers.nodes"
-    graph.write_text(text, encoding="utf-8")
+    blend, graph = saved(tmp_path, "layers", text)
     ran = cli("apply", blend, graph, "--check")
     assert not drift(ran.out), ran.out + ran.err
     # with the passes off, apply turns each one on in its own layer only
@@ -221,18 +219,10 @@ def test_a_node_named_like_a_group_socket_and_sockets_named_with_spaces_keep_the
     assert "group.Image -> Image." in text and "\n    Image.Color -> group.Image" in text, text
     assert 'group."Depth Scale" -> "Depth Scale"' in text, text
     assert "Image_2" not in text and "Depth_Scale" not in text, text
-    blend = tmp_path / "shade.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "shade.nodes"
-    graph.write_text(text, encoding="utf-8")
+    blend, graph = saved(tmp_path, "shade", text)
     ran = cli("apply", blend, graph, "--check")
     assert ran.code == 0 and not drift(ran.out), ran.out + ran.err
-    before = snapshot(bpy.context.scene)              # the file apply --check loaded
-    compositor(bpy.context.scene).nodes.clear()
-    bpy.data.node_groups.remove(bpy.data.node_groups["Shade"])
-    apply_text(text)
-    after = snapshot(bpy.context.scene)
-    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert_rebuilt(text, snapshot(bpy.context.scene), groups=["Shade"])   # the file --check loaded
     assert exported() == text
 
 
@@ -259,12 +249,7 @@ def test_group_socket_settings_are_exported_and_rebuilt():
             "Offset: vector(default=(1, 2, 3.5)), Tint: color(default=(1, 0.5, 0.25, 1))) -> "
             "(Fac: float) {") in text, text
     assert "blend = Blend(fac=0)" in text, text
-    before = snapshot(bpy.context.scene)
-    tree.nodes.clear()
-    bpy.data.node_groups.remove(group)
-    apply_text(text)
-    after = snapshot(bpy.context.scene)
-    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert_rebuilt(text, snapshot(bpy.context.scene), groups=["Blend"])
     assert exported() == text
 
 
@@ -324,8 +309,4 @@ def test_export_pin_layout_writes_locations_that_apply_puts_back(cli, tmp_path):
     ran = cli("export", blend, "--pin-layout")
     assert ran.code == 0 and "rl = RenderLayers(at=(-412.5, 37.25))" in ran.out, ran.out + ran.err
     assert "at=" not in export_scene(bpy.context.scene, version=V)      # the default: no pins
-    before = snapshot(bpy.context.scene)
-    compositor(bpy.context.scene).nodes.clear()
-    apply_text(ran.out)
-    after = snapshot(bpy.context.scene)
-    assert not differences(before, after, layout=True), differences(before, after, True)
+    assert_rebuilt(ran.out, snapshot(bpy.context.scene), layout=True)

@@ -11,9 +11,10 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import apply_text, empty_compositor  # noqa: E402
-from snapshot import compositor, differences, snapshot  # noqa: E402
-from test_carried import V, add, drift, exported, factory_blender  # noqa: E402,F401
+from conftest import add, apply_text, empty_compositor  # noqa: E402
+from snapshot import compositor, snapshot  # noqa: E402
+from test_carried import (  # noqa: E402,F401
+    V, assert_rebuilt, drift, exported, factory_blender, saved)
 
 from nodescript.blender import executor  # noqa: E402
 from nodescript.blender.lowering import dialect  # noqa: E402
@@ -72,12 +73,7 @@ def test_drivers_are_exported_and_rebuilt():
     for line in EXPECTED:
         assert line in text, text
     assert "# export:" not in text, text
-    # onto an emptied compositor: the drivers come back, the same
-    tree.nodes.clear()
-    tree.animation_data_clear()
-    apply_text(text)
-    after = snapshot(bpy.context.scene)
-    assert not differences(before, after, layout=False), differences(before, after, False)
+    assert_rebuilt(text, before)            # onto an emptied compositor: the drivers come back
     assert exported() == text
     assert all(fc.driver.is_simple_expression for fc in tree.animation_data.drivers
                if fc.driver.type == "SCRIPTED")
@@ -85,11 +81,8 @@ def test_drivers_are_exported_and_rebuilt():
 
 def test_check_reports_a_changed_driver_and_apply_makes_it(cli, tmp_path):
     driven_tree()
-    blend = tmp_path / "driven.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "driven.nodes"
     text = exported()
-    graph.write_text(text, encoding="utf-8")
+    blend, graph = saved(tmp_path, "driven", text)
     ran = cli("apply", blend, graph, "--check")
     assert ran.code == 0 and not drift(ran.out), ran.out + ran.err
     # changed by hand in the file: drift, shown
@@ -230,10 +223,7 @@ def test_a_driver_removed_by_hand_is_drift_and_apply_makes_it_again(cli, tmp_pat
     text = exported()
     tree.nodes["scale"].inputs[1].driver_remove("default_value")
     drive(tree.nodes["tint"].outputs[0], "default_value", "frame * 2", index=0)   # not named
-    blend = tmp_path / "driven.blend"
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    graph = tmp_path / "driven.nodes"
-    graph.write_text(text, encoding="utf-8")
+    blend, graph = saved(tmp_path, "driven", text)
     ran = cli("apply", blend, graph, "--check")
     assert ran.code == 1 and drift(ran.out) == [
         '  ~ node scale driver inputs[1].default_value: none -> "frame / 10"'], ran.out

@@ -16,7 +16,7 @@ import pytest
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from conftest import apply_text, empty_compositor  # noqa: E402
+from conftest import add, apply_text, empty_compositor  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from nodescript import vocabulary  # noqa: E402
@@ -49,14 +49,6 @@ def factory_blender():
 def compositor(scene=None):
     """The scene's compositor tree, empty."""
     return empty_compositor(scene or bpy.context.scene)
-
-
-def add(tree, kind: str, name: str, **props):
-    node = tree.nodes.new(vocabulary.kind_table()[kind][V])
-    node.name = name
-    for key, value in props.items():
-        setattr(node, key, value)
-    return node
 
 
 def render_layers(tree, *passes: str, scene=None):

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 pytestmark = pytest.mark.blender
 bpy = pytest.importorskip("bpy")
 
-from test_export import add, compositor, file_output, link, make_group, render_layers  # noqa: E402
+from conftest import add  # noqa: E402
+from test_export import compositor, file_output, link, make_group, render_layers  # noqa: E402
 
 from nodescript.cli import main  # noqa: E402
 
