@@ -18,14 +18,13 @@ from nodescript import vocabulary
 from nodescript import presets
 from nodescript.diagnostics import source_lines
 from nodescript.syntax import ast
-from nodescript.syntax.names import name_text
+from nodescript.syntax.names import dotted_socket, name_text, quoted
 from nodescript.syntax.parser import parse
 
 # The pattern lint reads (nodescript.lint.engine.SUPPRESSION); fmt must not import lint.
 SUPPRESSION = re.compile(r"#\s*nodescript:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
 MAX_WIDTH = 100
 INDENT = "    "
-_BARE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def format_source(source: str, path: str = "<string>") -> str:
@@ -98,10 +97,10 @@ class _Formatter:
     # --- statements -------------------------------------------------------------
     def _statement(self, stmt, indent: str) -> list[str]:
         if isinstance(stmt, ast.Target):
-            high = f'..{_string(stmt.high)}' if stmt.high else ""
-            return [f"{indent}target {_string(stmt.low)}{high}"]
+            high = f'..{quoted(stmt.high)}' if stmt.high else ""
+            return [f"{indent}target {quoted(stmt.low)}{high}"]
         if isinstance(stmt, ast.Use):
-            return [f"{indent}use {_string(stmt.path)}"]
+            return [f"{indent}use {quoted(stmt.path)}"]
         if isinstance(stmt, ast.SceneBlock):
             return self._scene(stmt, indent)
         if isinstance(stmt, ast.GroupDef):
@@ -185,7 +184,7 @@ def element(elem) -> str:
 def socket(ref: ast.SocketRef) -> str:
     if isinstance(ref.key, int):
         return f"[{ref.key}]"
-    return f".{ref.key}" if _BARE_NAME.match(ref.key) else f".{_string(ref.key)}"
+    return dotted_socket(ref.key)
 
 
 def _param(p: ast.Param) -> str:
@@ -220,7 +219,7 @@ def value(v: ast.Value) -> str:
     if isinstance(v, ast.Number):
         return v.text
     if isinstance(v, ast.String):
-        return _string(v.value)
+        return quoted(v.value)
     if isinstance(v, ast.Bool):
         return "true" if v.value else "false"
     if isinstance(v, ast.Ident):
@@ -230,6 +229,3 @@ def value(v: ast.Value) -> str:
     return "[" + ", ".join(value(i) for i in v.items) + "]"
 
 
-def _string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from nodescript import catalog, group_sockets, vocabulary
 from nodescript.blender.plan import TAG
 from nodescript.catalog import SocketSpec
-from nodescript.syntax.names import RESERVED
+from nodescript.syntax.names import RESERVED, dotted_socket, quoted
 
 if TYPE_CHECKING:
     from nodescript.blender.export_tree import Param
@@ -38,7 +38,6 @@ ITEM_TYPE_WORDS = {"FLOAT": "float", "VECTOR": "vector", "RGBA": "color"}
 MAP_VALUE_ROLES = {"offset": ("offset", None), "size": ("size", None),
                    "min": ("min", "use_min"), "max": ("max", "use_max")}
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"})  # as fmt writes
 
 
 
@@ -123,7 +122,7 @@ def param_ref(params: list[Param], identifier: str) -> str | None:
 
 
 def ref(name: str) -> str:
-    return f".{name}" if NAME_PATTERN.match(name) else f".{string_text(name)}"
+    return dotted_socket(name)
 
 
 def input_setting_name(sockets: tuple[SocketSpec, ...], index: int, properties: set[str],
@@ -254,8 +253,7 @@ def bool_text(value) -> str:
 
 
 def string_text(text: str) -> str:
-    escaped = text.translate(STRING_ESCAPES)
-    return f'"{escaped}"'
+    return quoted(text)
 
 
 def label_arg(label: str) -> list[str]:

@@ -15,7 +15,7 @@ from nodescript.resolve.scene import check_passes, resolve_scene
 from nodescript.resolve.targets import resolve_targets
 from nodescript.resolve.values import ValueError_, for_property, for_socket, plain
 from nodescript.syntax import ast
-from nodescript.syntax.names import is_bare, name_text, quoted
+from nodescript.syntax.names import dotted_socket, name_text
 
 # Setting names every node accepts, handled by nodescript itself.
 COMMON_ARGS = ("label", "preview", "inputs", "parent", "mute", "at", "color", "keys",
@@ -125,7 +125,7 @@ class _Interface:
     name: str
 
     def __str__(self) -> str:          # as messages write it
-        return f"group.{self.name}" if is_bare(self.name) else f"group[{quoted(self.name)}]"
+        return "group" + dotted_socket(self.name)
 
 
 def _ir_end(name: "str | _Interface", side: str) -> str:

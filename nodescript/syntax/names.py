@@ -1,5 +1,6 @@
-"""How a node or group name is written: a bare word when the grammar reads it back as that
-name, else a string ("Render Layers", "File Output.001", "group"). Shared by fmt and export."""
+"""How a name is written: a node's or group's as a bare word when the grammar reads it back as
+that name, else a string ("Render Layers", "File Output.001", "group"); a socket's after its
+node (`.Depth`, `."Object Index"`); any text as a string. Shared by fmt, export and messages."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def is_bare(name: str) -> bool:
 def name_text(name: str) -> str:
     """`name` as the language writes it: bare when it can be, quoted otherwise."""
     return name if is_bare(name) else quoted(name)
+
+
+def dotted_socket(name: str) -> str:
+    """`.Depth`, or `."Object Index"` for a socket name that is not a word."""
+    return "." + (name if BARE_NAME.match(name) else quoted(name))
 
 
 def quoted(text: str) -> str:
