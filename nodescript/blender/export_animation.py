@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from nodescript.blender.export_scene import SceneExporter
 
 
-def keys_args(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> list[str]:
+def animation_args(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> list[str]:
     """`keys=[...]` and `drivers=[...]` for the unit's node, [] when none is animated; notes
     what is not written."""
     return (_keys(x, unit_kind, nodes, emulated)
@@ -32,8 +32,8 @@ def _drivers(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> l
                    else [f"drivers=[...] is not available on {unit_kind}"])
             if (fc.data_path, fc.array_index) in keyed:       # keys= has it: one of the two
                 why.append("the value is keyed too")
-            driver = node_drivers.driver_of(other, fc)
             if not why:
+                driver = node_drivers.driver_of(other, fc)
                 why = _refused(driver)
             if why:
                 x.note(f'node "{other.name}": the driver on {path} is not exported '

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from nodescript import catalog, curve_settings, group_sockets, vocabulary
-from nodescript.blender.export_animation import keys_args
+from nodescript.blender.export_animation import animation_args
 from nodescript.blender.export_file_output import FileOutputReader
 from nodescript.blender.export_text import (
     GROUP_SOCKET_DEFAULTS,
@@ -214,7 +214,7 @@ class TreeExporter:
                 unit.args.append(f"color={numbers_text(tuple(unit.nodes[0].color), False)}")
             if self.x.pin_layout and len(unit.nodes) == 1:   # an emulation's others follow it
                 unit.args.append(f"at={numbers_text(tuple(unit.nodes[0].location), False)}")
-            unit.args += keys_args(self.x, unit.kind, unit.nodes, unit.emulated)
+            unit.args += animation_args(self.x, unit.kind, unit.nodes, unit.emulated)
 
     def is_emulation(self, node, tag: dict) -> bool:
         kind = tag["kind"]
