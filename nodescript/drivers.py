@@ -99,7 +99,7 @@ def _driver(item) -> Driver:
             isinstance(part, str) for part in item[:2]):
         raise DriversError('each driver is ("path", "expression", variables...) or ("path", '
                            "sum/average/min/max, variables...)")
-    match = keyframes._TARGET.fullmatch(item[0]) if len(item[0]) <= MAX_TEXT else None
+    match = keyframes.TARGET.fullmatch(item[0]) if len(item[0]) <= MAX_TEXT else None
     if match is None:
         raise DriversError(f"`{item[0]}` is not a value's path under the node "
                            "(e.g. \"inputs[1].default_value\")")
@@ -221,10 +221,6 @@ class _Checker:
 def _spelling(node) -> str:
     return {"attribute": " (attribute access)", "lambda": "", "subscript": " (indexing)"}.get(
         type(node).__name__.lower(), "")
-
-
-def target_text(path: str, index: int) -> str:
-    return keyframes.target_text(path, index)
 
 
 def kind_text(kind: str, expression: str) -> str:

@@ -18,7 +18,8 @@ INTERPOLATIONS = {word: word.upper() for word in (
 DEFAULT_INTERPOLATION = "BEZIER"
 
 _PART = r'[A-Za-z_]\w*(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?'
-_TARGET = re.compile(rf'(?P<path>(?:{_PART}\.)*[A-Za-z_]\w*)(?:\[(?P<index>\d+)\])?')
+# A value's path under the node, `[i]` for one component (keys= and drivers= alike).
+TARGET = re.compile(rf'(?P<path>(?:{_PART}\.)*[A-Za-z_]\w*)(?:\[(?P<index>\d+)\])?')
 
 Curve = tuple[str, int, tuple[tuple[float, float, str], ...]]     # path, index, keys
 
@@ -46,7 +47,7 @@ def _curve(item) -> Curve:
     if not isinstance(item, tuple) or len(item) < 2 or not isinstance(item[0], str):
         raise KeysError("each curve is (\"path\", (frame, value), ...): the animated value's "
                         "path under the node, then its keys")
-    match = _TARGET.fullmatch(item[0])
+    match = TARGET.fullmatch(item[0])
     if match is None:
         raise KeysError(f"`{item[0]}` is not a value's path under the node "
                         "(e.g. \"inputs[1].default_value\")")

@@ -45,7 +45,7 @@ def _drivers(x: SceneExporter, unit_kind: str, nodes: list, emulated: bool) -> l
 
 def _refused(driver) -> list[str]:
     """What the resolver would say of the driver as written (nothing, for one unkept passed)."""
-    written = (drivers.target_text(driver.path, driver.index),
+    written = (keyframes.target_text(driver.path, driver.index),
                drivers.kind_text(driver.type, driver.expression), *driver.variables)
     try:
         drivers.parse((written,))
@@ -55,7 +55,7 @@ def _refused(driver) -> list[str]:
 
 
 def _driver_text(driver) -> str:
-    words = [string_text(drivers.target_text(driver.path, driver.index))]
+    words = [string_text(keyframes.target_text(driver.path, driver.index))]
     how = drivers.kind_text(driver.type, driver.expression)
     words.append(string_text(how) if driver.type == drivers.SCRIPTED else how)
     words += ["(" + ", ".join(string_text(part) for part in var) + ")"

@@ -433,7 +433,7 @@ class _GraphBuilder:
             return
         for path, index, *_ in driven:
             if (path, index) in keyed:
-                self.r.error(codes.BAD_VALUE, f"`{drivers.target_text(path, index)}` is both "
+                self.r.error(codes.BAD_VALUE, f"`{keyframes.target_text(path, index)}` is both "
                              "keyed and driven (the driver wins in Blender)", arg.value.span,
                              "drop one of them")
 
