@@ -89,11 +89,8 @@ def write(node, curves: tuple[plan.Curve, ...]) -> None:
     node shows is kept: inserting keys sets it to each key's value on the way."""
     tree = node.id_data
     for curve in curves:
-        full = f"{node.path_from_id()}.{curve.path}"
-        owner, attr = _owner(tree, full)
+        full, owner, attr, index = animated_value(node, curve.path, curve.index)
         kept = _get(owner, attr, curve.index)
-        # keyframe_insert/delete take no index for a single value (measured: "is not an array")
-        index = curve.index if _is_array(getattr(owner, attr)) else -1
         for fc in [f for f in node_fcurves(node)
                    if f.data_path == full and f.array_index == curve.index]:
             for frame in sorted({k.co[0] for k in fc.keyframe_points}):
@@ -114,6 +111,15 @@ def _set_interpolation(node, full: str, curve: plan.Curve) -> None:
                 if how is not None and point.interpolation != how:
                     point.interpolation = how
             fc.update()
+
+
+def animated_value(node, path: str, index: int) -> tuple[str, object, str, int]:
+    """(its data path on the tree, the struct that holds it, its attribute, the index keyframe
+    and driver calls take) of the value at `path` under `node`, component `index`. The calls
+    take no index for a single value (measured: "is not an array"), so that one is -1."""
+    full = f"{node.path_from_id()}.{path}"
+    owner, attr = _owner(node.id_data, full)
+    return full, owner, attr, index if _is_array(getattr(owner, attr)) else -1
 
 
 def _owner(tree, full: str):

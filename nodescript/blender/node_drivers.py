@@ -124,9 +124,7 @@ def write(node, wanted: tuple[plan.Driver, ...], data) -> None:
     tree = node.id_data
     for driver in wanted:
         ids = [_find_id(data, id_type, name) for _, id_type, name, _ in driver.variables]
-        full = f"{node.path_from_id()}.{driver.path}"
-        owner, attr = animation._owner(tree, full)
-        index = driver.index if animation._is_array(getattr(owner, attr)) else -1
+        full, owner, attr, index = animation.animated_value(node, driver.path, driver.index)
         if index == -1 and driver.index:
             raise DriverError(f"{driver.path} is a single value: it has no [{driver.index}]")
         for fc in [f for f in animation.node_drivers(node)
